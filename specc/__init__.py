@@ -1,0 +1,3 @@
+"""specc: declarative, enforceable quality for annotation data."""
+
+__version__ = "0.1.0"

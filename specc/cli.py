@@ -1,0 +1,55 @@
+"""The `specc` command line: the only module that prints diagnostics or chooses exit codes.
+
+Exit codes: 0 the gate passed (or nothing was wrong), 1 the gate failed, 2 specc could not do
+its job (bad spec, bad arguments, unreadable input) — always with a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import __version__
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="specc")
+def cli() -> None:
+    """specc: annotation quality, declared and enforced."""
+
+
+def _register() -> None:
+    from .commands import agree
+
+    cli.add_command(agree.agree)
+
+
+_register()
+
+
+def main() -> None:
+    from .diagnostics import UsageError
+
+    try:
+        code = cli.main(standalone_mode=False)
+    except UsageError as exc:
+        click.echo(exc.render(), err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:  # bad arguments: usage errors are exit 2
+        exc.show()
+        sys.exit(2)
+    except SystemExit:
+        raise
+    except Exception as exc:  # last line of defence: never a traceback
+        click.echo(f"error: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(2)
+    else:
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+if __name__ == "__main__":
+    main()
