@@ -20,9 +20,10 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import agree
+    from .commands import lint
 
-    cli.add_command(agree.agree)
+    for command in (lint.lint,):
+        cli.add_command(command)
 
 
 _register()

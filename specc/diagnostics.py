@@ -82,8 +82,9 @@ class Diagnostics:
 class SpecError(Exception):
     """Raised once at a stage boundary, carrying every diagnostic that stage found."""
 
-    def __init__(self, diagnostics: list[Diagnostic]):
+    def __init__(self, diagnostics: list[Diagnostic], sources: dict | None = None):
         self.diagnostics = list(diagnostics)
+        self.sources = dict(sources or {})
         first = self.diagnostics[0] if self.diagnostics else None
         super().__init__(first.message if first else "invalid spec")
 
@@ -102,7 +103,7 @@ class UsageError(Exception):
 def did_you_mean(name: str, candidates) -> str | None:
     import difflib
 
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)
     return f"did you mean `{matches[0]}`?" if matches else None
 
 

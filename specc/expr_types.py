@@ -1,0 +1,298 @@
+"""Types of columns and rule expressions, and the checks that a rule makes sense.
+
+Shared by the resolver (which reports mistakes) and the SQL backend (which needs to know, for
+instance, that `submitted_at - assigned_at` is a duration to compare with `48h`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import ast
+from .diagnostics import Diagnostic, did_you_mean, error
+
+SCALAR_TYPES = ("string", "int", "float", "bool", "timestamp")
+NUMERIC = ("int", "float")
+
+
+@dataclass(frozen=True)
+class ValueType:
+    kind: str  # string int float bool timestamp duration null list record any
+    taxonomy: str | None = None  # set for strings bound to a taxonomy
+    item: "ValueType | None" = None  # element type of a list
+    record: str | None = None
+
+    def __str__(self) -> str:
+        if self.kind == "list":
+            return f"list of {self.item}"
+        if self.taxonomy:
+            return f"label of {self.taxonomy}"
+        if self.kind == "record":
+            return f"record {self.record}"
+        return self.kind
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC
+
+
+STRING, INT, FLOAT, BOOL = ValueType("string"), ValueType("int"), ValueType("float"), ValueType("bool")
+TIMESTAMP, DURATION, NULL, ANY = ValueType("timestamp"), ValueType("duration"), ValueType("null"), ValueType("any")
+
+
+def column_type(type_ref: ast.TypeRef, taxonomies, records) -> ValueType:
+    """The value type of a declared column type (unknown names give `any`)."""
+    if isinstance(type_ref, ast.ListType):
+        return ValueType("list", item=column_type(type_ref.item, taxonomies, records))
+    if isinstance(type_ref, (ast.LeavesType, ast.SubtreeType)):
+        return ValueType("string", taxonomy=type_ref.taxonomy.text)
+    name = type_ref.name.text
+    if name in SCALAR_TYPES:
+        return ValueType(name)
+    if name in taxonomies:
+        return ValueType("string", taxonomy=name)
+    if name in records:
+        return ValueType("record", record=name)
+    return ANY
+
+
+@dataclass
+class Scope:
+    """What names a rule can see: its table's columns, then joined tables' columns."""
+
+    table: ast.Table
+    tables: dict  # name -> ast.Table
+    taxonomies: dict  # name -> LabelTree
+    records: dict
+    joined: tuple[str, ...] = ()
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    used_labels: list[tuple[str, str, ast.Literal]] = field(default_factory=list)
+
+    def lookup(self, ref: ast.ColumnRef, allow_any_table: bool = False) -> ValueType | None:
+        if len(ref.parts) > 2:
+            self.diagnostics.append(error("E104", ref.span, f"`{ref}` is not a column: write `column` or `table.column`"))
+            return None
+        table = self.table if ref.table is None else self.tables.get(ref.table)
+        if ref.table is not None and (table is None or (ref.table not in self.joined + (self.table.name.text,) and not allow_any_table)):
+            hint = did_you_mean(ref.table, self.joined + (self.table.name.text,))
+            if table is not None:
+                hint = f"join it first: `rules for {self.table.name.text} with {ref.table} on KEY {{`"
+            self.diagnostics.append(error("E102", ref.span, f"table `{ref.table}` is not in scope here", hint))
+            return None
+        column = table.column(ref.column)
+        if column is None:
+            self.diagnostics.append(error(
+                "E104", ref.span, f"table `{table.name.text}` has no column `{ref.column}`",
+                did_you_mean(ref.column, [c.name.text for c in table.columns]),
+            ))
+            return None
+        return column_type(column.type, self.taxonomies, self.records)
+
+
+def _comparable(left: ValueType, right: ValueType) -> bool:
+    if ANY in (left, right) or NULL in (left, right):
+        return True
+    if left.is_numeric and right.is_numeric:
+        return True
+    return left.kind == right.kind
+
+
+class TypeChecker:
+    """Infers expression types, reporting each mistake once with the span of its node."""
+
+    FUNCTIONS = {
+        "length": (("string", "list"), INT),
+        "words": (("string",), INT),
+        "lower": (("string",), STRING),
+        "upper": (("string",), STRING),
+        "trim": (("string",), STRING),
+        "abs": (NUMERIC, None),
+        "round": (NUMERIC, None),
+    }
+
+    def __init__(self, scope: Scope):
+        self.scope = scope
+
+    def report(self, code: str, node, message: str, hint: str | None = None) -> None:
+        self.scope.diagnostics.append(error(code, node.span, message, hint))
+
+    def infer(self, node) -> ValueType:
+        method = getattr(self, "_" + type(node).__name__.lower())
+        return method(node)
+
+    def condition(self, node) -> None:
+        """A rule condition must be true or false for each row, group or table."""
+        result = self.infer(node)
+        if result.kind not in ("bool", "any"):
+            self.report("E203", node, f"a rule condition must be true or false, but this is a {result}",
+                        "compare it with something, e.g. `x > 0` or `x is not null`")
+
+    def _literal(self, node: ast.Literal) -> ValueType:
+        if node.kind == "number":
+            return INT if isinstance(node.value, int) else FLOAT
+        if node.kind == "percent":
+            return FLOAT
+        return {"string": STRING, "bool": BOOL, "null": NULL, "duration": DURATION}[node.kind]
+
+    def _columnref(self, node: ast.ColumnRef) -> ValueType:
+        return self.scope.lookup(node) or ANY
+
+    def _call(self, node: ast.Call) -> ValueType:
+        name = node.function.text
+        if name == "coalesce":
+            types = [self.infer(argument) for argument in node.arguments]
+            return next((t for t in types if t.kind not in ("null", "any")), ANY)
+        if name not in self.FUNCTIONS:
+            self.report("E204", node.function, f"unknown function `{name}`",
+                        did_you_mean(name, list(self.FUNCTIONS) + ["coalesce"]) or
+                        f"functions: {', '.join(sorted(self.FUNCTIONS))}, coalesce")
+            return ANY
+        accepted, result = self.FUNCTIONS[name]
+        if len(node.arguments) != 1:
+            self.report("E204", node, f"`{name}` takes one argument, got {len(node.arguments)}")
+            return result or ANY
+        argument = self.infer(node.arguments[0])
+        if argument.kind not in accepted + ("any", "null"):
+            self.report("E202", node.arguments[0], f"`{name}` needs a {' or '.join(accepted)}, not a {argument}")
+        return result or argument
+
+    def _arithmetic(self, node: ast.Arithmetic) -> ValueType:
+        left, right = self.infer(node.left), self.infer(node.right)
+        if ANY in (left, right):
+            return ANY
+        if left.kind == "timestamp" and right.kind == "timestamp" and node.operator == "-":
+            return DURATION
+        if left.kind == "timestamp" and right.kind == "duration" and node.operator in "+-":
+            return TIMESTAMP
+        if left.kind == right.kind == "duration" and node.operator in "+-":
+            return DURATION
+        if left.is_numeric and right.is_numeric:
+            return FLOAT if FLOAT in (left, right) or node.operator == "/" else INT
+        self.report("E202", node, f"cannot apply `{node.operator}` to {left} and {right}")
+        return ANY
+
+    def _compare(self, node: ast.Compare) -> ValueType:
+        left, right = self.infer(node.left), self.infer(node.right)
+        if NULL in (left, right):
+            self.report("E201", node, "comparing with `null` is never true",
+                        "write `x is null` or `x is not null`")
+        elif not _comparable(left, right):
+            hint = "durations are written like `48h`, `30m` or `2d`" if DURATION in (left, right) else None
+            self.report("E201", node, f"cannot compare {left} with {right}", hint)
+        self._check_labels(node.left, left, [node.right])
+        self._check_labels(node.right, right, [node.left])
+        return BOOL
+
+    def _check_labels(self, operand, operand_type: ValueType, literals) -> None:
+        """Strings compared with a taxonomy column must be labels of that taxonomy."""
+        if not operand_type.taxonomy:
+            return
+        tree = self.scope.taxonomies.get(operand_type.taxonomy)
+        for literal in literals:
+            if isinstance(literal, ast.Literal) and literal.kind == "string" and tree is not None:
+                self.scope.used_labels.append((operand_type.taxonomy, literal.value, literal))
+                if literal.value not in tree.nodes:
+                    self.report("E105", literal, f"`{literal.value}` is not a label of taxonomy `{tree.name}`",
+                                did_you_mean(literal.value, tree.codes()))
+
+    def _boolean_operands(self, node, operands) -> ValueType:
+        for operand in operands:
+            kind = self.infer(operand).kind
+            if kind not in ("bool", "any", "null"):
+                self.report("E203", operand, f"`{type(node).__name__.lower()}` needs true/false operands, not a {kind}")
+        return BOOL
+
+    def _and(self, node: ast.And) -> ValueType:
+        return self._boolean_operands(node, node.operands)
+
+    def _or(self, node: ast.Or) -> ValueType:
+        return self._boolean_operands(node, node.operands)
+
+    def _not(self, node: ast.Not) -> ValueType:
+        return self._boolean_operands(node, (node.operand,))
+
+    def _isnull(self, node: ast.IsNull) -> ValueType:
+        self.infer(node.operand)
+        return BOOL
+
+    def _inlist(self, node: ast.InList) -> ValueType:
+        operand = self.infer(node.operand)
+        for value in node.values:
+            if not _comparable(operand, self.infer(value)):
+                self.report("E201", value, f"cannot compare {operand} with {self.infer(value)}")
+        self._check_labels(node.operand, operand, node.values)
+        return BOOL
+
+    def _taxonomy_of(self, node, operand: ValueType, what: str):
+        tree = self.scope.taxonomies.get(operand.taxonomy) if operand.taxonomy else None
+        if tree is None and operand != ANY:
+            self.report("E208", node, f"`{what}` needs a column bound to a taxonomy, but this is a {operand}")
+        return tree
+
+    def _insubtree(self, node: ast.InSubtree) -> ValueType:
+        operand = self.infer(node.operand)
+        tree = self._taxonomy_of(node, operand, "in subtree")
+        if tree is not None:
+            self._check_labels(node.operand, operand, [node.code])
+        return BOOL
+
+    def _inleaves(self, node: ast.InLeaves) -> ValueType:
+        self._taxonomy_of(node, self.infer(node.operand), "in leaves")
+        return BOOL
+
+    def _incolumn(self, node: ast.InColumn) -> ValueType:
+        operand = self.infer(node.operand)
+        target = self.scope.lookup(node.target, allow_any_table=True) or ANY
+        if node.target.table is None:
+            self.report("E102", node.target, "`in` a column needs `table.column`")
+        elif not _comparable(operand, target):
+            self.report("E201", node, f"cannot compare {operand} with {target}")
+        return BOOL
+
+    def _betweenexpr(self, node: ast.BetweenExpr) -> ValueType:
+        operand = self.infer(node.operand)
+        for bound in (node.low, node.high):
+            bound_type = self.infer(bound)
+            if not _comparable(operand, bound_type):
+                self.report("E201", bound, f"cannot compare {operand} with {bound_type}")
+        return BOOL
+
+    def _matches(self, node: ast.Matches) -> ValueType:
+        operand = self.infer(node.operand)
+        if operand.kind not in ("string", "any", "null"):
+            self.report("E202", node.operand, f"`matches` needs a string, not a {operand}")
+        check_regex(node.pattern, node, self.scope.diagnostics)
+        return BOOL
+
+    def _aggregate(self, node: ast.Aggregate) -> ValueType:
+        for key in node.per:
+            self.scope.lookup(ast.ColumnRef((key.text,), span=key.span))
+        if node.argument is None:
+            return INT
+        argument = self.infer(node.argument)
+        if node.function == "count_distinct":
+            return INT
+        if node.function in ("sum", "avg") and not (argument.is_numeric or argument.kind in ("any", "duration")):
+            self.report("E202", node.argument, f"`{node.function}` needs numbers, not a {argument}")
+        return FLOAT if node.function == "avg" else argument
+
+    def _shareof(self, node: ast.ShareOf) -> ValueType:
+        self.infer(node.operand)
+        return FLOAT
+
+    def _sharewhere(self, node: ast.ShareWhere) -> ValueType:
+        self.condition(node.condition)
+        return FLOAT
+
+
+def check_regex(pattern: str, node, diagnostics: list) -> None:
+    """Patterns run in DuckDB (RE2); Python's `re` catches the mistakes both would reject."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        diagnostics.append(error("E205", node.span, f"invalid regular expression: {exc}"))
+        return
+    if re.search(r"\(\?[=!<]|\\[1-9]", pattern):
+        diagnostics.append(error("E205", node.span,
+                                 "look-around and back-references are not supported (patterns use RE2)"))

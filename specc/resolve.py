@@ -1,0 +1,563 @@
+"""Resolver: imports, names, taxonomies, tasks, rule and metric types -> a `CheckedSpec`.
+
+Every problem becomes a diagnostic with a stable code and the span of the offending node;
+the resolver keeps going after a mistake so one `specc lint` run shows them all. Codes are
+documented in docs/errors.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import ast
+from .diagnostics import Diagnostic, Diagnostics, SpecError, UsageError, did_you_mean, error, warning
+from .expr_types import SCALAR_TYPES, Scope, TypeChecker, check_regex, column_type
+from .metric_kinds import METRIC_KINDS
+from .parse import parse_source
+from .source import SourceFile
+from .task_kinds import TASK_KINDS, roles_for
+from .taxonomy import LabelTree, build_tree, load_yaml_taxonomy
+
+NUMERIC_CONSTRAINTS = (ast.Bound, ast.Range)
+
+
+@dataclass(frozen=True)
+class CheckedSpec:
+    """A spec whose names, imports and types are known to be right."""
+
+    path: str
+    name: str
+    title: str | None
+    version: str | None
+    owner: str | None
+    description: str | None
+    guidelines: tuple[str, ...]
+    taxonomies: dict[str, LabelTree]
+    records: dict[str, ast.Record]
+    tables: dict[str, ast.Table]
+    tasks: dict[str, ast.Task]
+    rule_blocks: tuple[ast.RuleBlock, ...]
+    metrics: tuple[ast.Metric, ...]
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    warnings: tuple[Diagnostic, ...] = ()
+    text_hash: str = ""
+
+    def column_type(self, table: str, column: str):
+        declared = self.tables[table].column(column)
+        return column_type(declared.type, self.taxonomies, self.records) if declared else None
+
+    def rules(self):
+        for block in self.rule_blocks:
+            for rule in block.rules:
+                yield block, rule
+
+
+@dataclass
+class _Loaded:
+    """Declarations gathered from the root spec and everything it imports."""
+
+    root: ast.Spec | None = None
+    items: list = field(default_factory=list)  # (item, SourceFile)
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    yaml_taxonomies: list = field(default_factory=list)
+
+
+# ---- loading and imports ------------------------------------------------------------------
+
+
+def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Path, ...], via=None) -> None:
+    resolved = path.resolve()
+    if resolved in stack:
+        chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
+        diagnostics.add(error("E110", via.span, f"import cycle: {chain}"))
+        return
+    if str(resolved) in {str(Path(p).resolve()) for p in loaded.sources}:
+        return  # imported twice through different paths: declarations are already in
+    try:
+        source = SourceFile.read(path)
+    except OSError as exc:
+        if via is None:
+            raise
+        diagnostics.add(error("E109", via.span, f"cannot read imported spec `{via.path}`: {exc.strerror}"))
+        return
+    result = parse_source(source)
+    loaded.sources[source.path] = source
+    diagnostics.extend(result.diagnostics)
+    if result.spec is None:
+        return
+    if via is None:
+        loaded.root = result.spec
+    for item in result.spec.items:
+        if isinstance(item, ast.ImportSpec):
+            _load(path.parent / item.path, loaded, diagnostics, stack + (resolved,), item)
+        elif isinstance(item, ast.ImportTaxonomy):
+            taxonomy, problems = load_yaml_taxonomy(path.parent / item.path, item.name)
+            diagnostics.extend(problems)
+            if taxonomy is not None:
+                loaded.items.append((taxonomy, source))
+        elif via is None or not isinstance(item, (ast.SpecHeader, ast.Meta, ast.Guideline)):
+            loaded.items.append((item, source))
+
+
+# ---- the resolver -------------------------------------------------------------------------
+
+
+class Resolver:
+    def __init__(self, loaded: _Loaded, diagnostics: Diagnostics):
+        self.loaded = loaded
+        self.diagnostics = diagnostics
+        self.taxonomies: dict[str, LabelTree] = {}
+        self.records: dict[str, ast.Record] = {}
+        self.tables: dict[str, ast.Table] = {}
+        self.tasks: dict[str, ast.Task] = {}
+        self.rule_blocks: list[ast.RuleBlock] = []
+        self.metrics: list[ast.Metric] = []
+        self.used_taxonomies: set[str] = set()
+        self.used_labels: list = []
+
+    def report(self, code, node, message, hint=None) -> None:
+        self.diagnostics.add(error(code, node.span, message, hint))
+
+    def run(self) -> None:
+        self.collect()
+        for table in list(self.tables.values()) + list(self.records.values()):
+            self.check_columns(table)
+        for table in self.tables.values():
+            self.check_table_keys(table)
+        for task in self.tasks.values():
+            self.check_task(task)
+        rule_ids: dict[str, ast.Identifier] = {}
+        for block in self.rule_blocks:
+            self.check_rule_block(block, rule_ids)
+        for metric in self.metrics:
+            self.check_metric(metric, rule_ids)
+        self.warn_unused_and_deprecated()
+
+    # ---- declarations ------------------------------------------------------------------
+
+    def collect(self) -> None:
+        registries = {ast.Taxonomy: self.taxonomies, ast.Record: self.records, ast.Table: self.tables,
+                      ast.Task: self.tasks}
+        declared: dict[str, ast.Identifier] = {}
+        for item, _source in self.loaded.items:
+            if isinstance(item, ast.RuleBlock):
+                self.rule_blocks.append(item)
+            elif isinstance(item, ast.Metric):
+                self.metrics.append(item)
+            elif type(item) in registries:
+                self.declare(item, registries[type(item)], declared)
+        for name, taxonomy in list(self.taxonomies.items()):
+            tree, problems = build_tree(taxonomy)
+            self.diagnostics.extend(problems)
+            self.taxonomies[name] = tree
+
+    def declare(self, item, registry: dict, declared: dict) -> None:
+        name = item.name.text
+        kind = type(item).__name__.lower()
+        if name in SCALAR_TYPES and not isinstance(item, (ast.Table, ast.Task)):
+            self.report("E101", item.name, f"`{name}` is a built-in type and cannot name a {kind}")
+            return
+        if name in registry or (not isinstance(item, (ast.Table, ast.Task)) and name in declared):
+            first = declared.get(name) or registry[name].name
+            self.report("E101", item.name, f"{kind} `{name}` is declared twice", f"first declared at {first.span}")
+            return
+        registry[name] = item
+        if not isinstance(item, (ast.Table, ast.Task)):
+            declared[name] = item.name
+
+    # ---- columns -----------------------------------------------------------------------
+
+    def check_columns(self, table) -> None:
+        seen: dict[str, ast.Column] = {}
+        for column in table.columns:
+            if column.name.text in seen:
+                self.report("E107", column.name, f"column `{column.name.text}` is declared twice in `{table.name.text}`",
+                            f"first declared at {seen[column.name.text].name.span}")
+                continue
+            seen[column.name.text] = column
+            self.check_type(column.type)
+            for constraint in column.constraints:
+                self.check_constraint(column, constraint)
+
+    def check_type(self, type_ref: ast.TypeRef) -> None:
+        if isinstance(type_ref, ast.ListType):
+            self.check_type(type_ref.item)
+            return
+        name = type_ref.name.text if isinstance(type_ref, ast.NamedType) else type_ref.taxonomy.text
+        if isinstance(type_ref, ast.NamedType) and (name in SCALAR_TYPES or name in self.records):
+            return
+        node = type_ref.name if isinstance(type_ref, ast.NamedType) else type_ref.taxonomy
+        tree = self.taxonomies.get(name)
+        if tree is None:
+            known = list(SCALAR_TYPES) + list(self.taxonomies) + list(self.records)
+            what = "taxonomy" if not isinstance(type_ref, ast.NamedType) else "type or taxonomy"
+            self.report("E103", node, f"unknown {what} `{name}`",
+                        did_you_mean(name, known) or f"types: {', '.join(SCALAR_TYPES)}, or a taxonomy or record name")
+            return
+        self.used_taxonomies.add(name)
+        if isinstance(type_ref, ast.SubtreeType) and type_ref.code not in tree.nodes:
+            self.report("E105", type_ref, f"`{type_ref.code}` is not a label of taxonomy `{name}`",
+                        did_you_mean(type_ref.code, tree.codes()))
+
+    def check_constraint(self, column: ast.Column, constraint) -> None:
+        value_type = column_type(column.type, self.taxonomies, self.records)
+        kind = value_type.kind
+        if isinstance(constraint, NUMERIC_CONSTRAINTS) and kind not in ("int", "float", "any"):
+            self.report("E206", constraint, f"a numeric bound does not apply to `{column.name.text}`, a {value_type}")
+        elif isinstance(constraint, ast.Range) and constraint.low > constraint.high:
+            self.report("E207", constraint, f"empty range: {constraint.low} is above {constraint.high}")
+        elif isinstance(constraint, ast.Pattern):
+            if kind not in ("string", "any"):
+                self.report("E206", constraint, f"`pattern` applies to strings, not to `{column.name.text}`, a {value_type}")
+            check_regex(constraint.regex, constraint, self.diagnostics.items)
+        elif isinstance(constraint, ast.LengthBound):
+            self.check_length(column, constraint, kind)
+        elif isinstance(constraint, ast.OneOf):
+            self.check_one_of(column, constraint, value_type)
+        elif isinstance(constraint, ast.References):
+            self.check_reference(constraint.target)
+
+    def check_length(self, column, constraint: ast.LengthBound, kind: str) -> None:
+        wanted = "list" if constraint.what == "items" else "string"
+        if kind not in (wanted, "any"):
+            self.report("E206", constraint, f"`{constraint.what}` applies to a {wanted}, not to `{column.name.text}`, a {kind}")
+        if constraint.low is not None and constraint.high is not None and constraint.low > constraint.high:
+            self.report("E207", constraint, f"empty range: {constraint.low} is above {constraint.high}")
+
+    def check_one_of(self, column, constraint: ast.OneOf, value_type) -> None:
+        for value in constraint.values:
+            literal_kind = {"number": "int" if isinstance(value.value, int) else "float"}.get(value.kind, value.kind)
+            compatible = literal_kind == value_type.kind or (
+                literal_kind in ("int", "float") and value_type.is_numeric) or value_type.kind == "any"
+            if not compatible:
+                self.report("E211", value, f"`{value.text}` is not a {value_type}, the type of `{column.name.text}`")
+
+    def check_reference(self, target: ast.ColumnRef) -> ast.Column | None:
+        if target.table is None:
+            self.report("E114", target, "`references` needs `table.column`")
+            return None
+        table = self.tables.get(target.table)
+        if table is None:
+            self.report("E102", target, f"unknown table `{target.table}`", did_you_mean(target.table, self.tables))
+            return None
+        column = table.column(target.column)
+        if column is None:
+            self.report("E104", target, f"table `{target.table}` has no column `{target.column}`",
+                        did_you_mean(target.column, [c.name.text for c in table.columns]))
+        return column
+
+    def check_table_keys(self, table: ast.Table) -> None:
+        for key in table.primary_key:
+            self.check_column_name(table, key)
+
+    def check_column_name(self, table: ast.Table, name: ast.Identifier, code: str = "E113") -> bool:
+        if table.column(name.text) is not None:
+            return True
+        self.report(code, name, f"table `{table.name.text}` has no column `{name.text}`",
+                    did_you_mean(name.text, [c.name.text for c in table.columns]))
+        return False
+
+    # ---- tasks -------------------------------------------------------------------------
+
+    def check_task(self, task: ast.Task) -> None:
+        kind = TASK_KINDS.get(task.kind.text)
+        if kind is None:
+            self.report("E301", task.kind, f"unknown task kind `{task.kind.text}`",
+                        did_you_mean(task.kind.text, TASK_KINDS) or f"kinds: {', '.join(TASK_KINDS)}")
+        table = self.table_named(task.table)
+        if kind is None or table is None:
+            return
+        allowed_roles = roles_for(kind)
+        for role in task.roles:
+            if role.role.text not in allowed_roles:
+                self.report("E302", role.role, f"a {kind.name} task has no role `{role.role.text}`",
+                            did_you_mean(role.role.text, allowed_roles) or f"roles: {', '.join(allowed_roles)}")
+            for column in role.columns:
+                self.check_role_column(table, column)
+        named = {role.role.text for role in task.roles}
+        for missing in (r for r in kind.required_roles if r not in named):
+            self.report("E303", task.name, f"{kind.name} task `{task.name.text}` needs a `{missing}` role",
+                        f"add a line such as `{missing} COLUMN` inside the task")
+        for option in task.allows:
+            if option.text not in kind.options:
+                self.report("E312", option, f"a {kind.name} task cannot `allow {option.text}`",
+                            f"options: {', '.join(kind.options)}" if kind.options else "this kind has no options")
+        for setting in task.checks:
+            if setting.check.text not in kind.checks:
+                self.report("E308", setting.check, f"a {kind.name} task has no built-in check `{setting.check.text}`",
+                            did_you_mean(setting.check.text, kind.checks) or f"checks: {', '.join(kind.checks)}")
+        if task.scale is not None and task.scale.low >= task.scale.high:
+            self.report("E207", task.scale, f"empty scale: {task.scale.low} is not below {task.scale.high}")
+
+    def check_role_column(self, table: ast.Table, ref: ast.ColumnRef) -> None:
+        target = table if ref.table is None else self.tables.get(ref.table)
+        if target is None:
+            self.report("E102", ref, f"unknown table `{ref.table}`", did_you_mean(ref.table, self.tables))
+        elif target.column(ref.column) is None:
+            self.report("E104", ref, f"table `{target.name.text}` has no column `{ref.column}`",
+                        did_you_mean(ref.column, [c.name.text for c in target.columns]))
+
+    def table_named(self, name: ast.Identifier) -> ast.Table | None:
+        table = self.tables.get(name.text)
+        if table is None:
+            self.report("E102", name, f"unknown table `{name.text}`", did_you_mean(name.text, self.tables))
+        return table
+
+    # ---- rules -------------------------------------------------------------------------
+
+    def check_rule_block(self, block: ast.RuleBlock, rule_ids: dict) -> None:
+        table = self.table_named(block.table)
+        joined: tuple[str, ...] = ()
+        if block.join is not None:
+            other = self.table_named(block.join.table)
+            if other is not None and table is not None:
+                joined = (other.name.text,)
+                for key in block.join.keys:
+                    self.check_column_name(table, key) and self.check_column_name(other, key)
+        for rule in block.rules:
+            self.check_rule_id(rule.id, rule_ids)
+            if table is not None:
+                self.check_rule(rule, table, joined)
+
+    def check_rule_id(self, rule_id: ast.Identifier, seen: dict) -> None:
+        if rule_id.text in seen:
+            self.report("E108", rule_id, f"id `{rule_id.text}` is used twice", f"first used at {seen[rule_id.text].span}")
+        else:
+            seen[rule_id.text] = rule_id
+
+    def check_rule(self, rule: ast.Rule, table: ast.Table, joined) -> None:
+        condition = rule.condition
+        if isinstance(condition, ast.UniqueCondition):
+            for name in condition.columns:
+                self.check_column_name(table, name, "E104")
+        elif isinstance(condition, ast.RawSql):
+            if not condition.query.strip().lower().startswith(("select", "with", "from")):
+                self.report("E311", condition, "a raw SQL rule must be a query (SELECT … or WITH …) returning the violating rows")
+        else:
+            scope = Scope(table, self.tables, self.taxonomies, self.records, joined, self.diagnostics.items)
+            TypeChecker(scope).condition(condition)
+            self.used_labels.extend(scope.used_labels)
+            self.check_scope(condition, table)
+        if rule.tolerance is not None:
+            self.check_amount(rule.tolerance)
+        self.check_thresholds(rule.thresholds, rule, "above")
+
+    def check_scope(self, condition, table: ast.Table) -> None:
+        groupings = {aggregate.per for aggregate in aggregates_in(condition)}
+        if len(groupings) > 1:
+            self.report("E209", condition, "all aggregates in one rule must share the same `per` grouping")
+            return
+        if not groupings:
+            return
+        keys = {key.text for key in next(iter(groupings))}
+        for ref in bare_columns(condition):
+            if ref.table is None and ref.column not in keys:
+                self.report("E209", ref, f"`{ref}` is neither inside an aggregate nor a `per` key of this rule",
+                            "use it inside an aggregate, e.g. `max(" + ref.column + ")`, or group by it")
+
+    def check_amount(self, amount: ast.Amount) -> None:
+        if amount.value < 0 or (amount.percent and amount.value > 100):
+            self.report("E307", amount, f"a tolerance must be a count or a percentage between 0% and 100%, not {amount.text}")
+
+    def check_thresholds(self, thresholds, owner, expected_side: str | None) -> None:
+        levels: dict[str, ast.Threshold] = {}
+        for threshold in thresholds:
+            if threshold.level in levels:
+                self.report("E309", threshold, f"`{threshold.level}` bound given twice")
+            levels[threshold.level] = threshold
+            if expected_side and threshold.side != expected_side:
+                self.report("E309", threshold, f"a rule's bounds are on its violations: write `{threshold.level} above …`")
+        warn, fail = levels.get("warn"), levels.get("fail")
+        if warn and fail and warn.side == fail.side:
+            stricter = (warn.amount.fraction < fail.amount.fraction) if warn.side == "above" else (
+                warn.amount.fraction > fail.amount.fraction)
+            if not stricter and warn.amount.fraction != fail.amount.fraction:
+                self.report("E306", warn, f"the warning bound should be reached before the failing one "
+                            f"(warn {warn.side} {warn.amount.text}, fail {fail.side} {fail.amount.text})")
+        elif warn and fail:
+            self.report("E306", fail, "warn and fail bounds must both be `above` or both `below`")
+
+    # ---- metrics -----------------------------------------------------------------------
+
+    def check_metric(self, metric: ast.Metric, ids: dict) -> None:
+        self.check_rule_id(metric.id, ids)
+        kind = METRIC_KINDS.get(metric.kind.text)
+        if kind is None:
+            self.report("E304", metric.kind, f"unknown metric `{metric.kind.text}`",
+                        did_you_mean(metric.kind.text, METRIC_KINDS) or f"metrics: {', '.join(METRIC_KINDS)}")
+            return
+        self.check_metric_options(metric, kind)
+        task = self.metric_task(metric, kind)
+        if task is None:
+            return
+        table = self.tables.get(task.table.text)
+        if table is None:
+            return
+        for key in metric.per:
+            self.check_column_name(table, key, "E104")
+        if kind.needs_of and metric.of is None:
+            self.report("E305", metric, f"`{kind.name}` needs the column it summarises: `{kind.name} of COLUMN`")
+        if metric.of is not None:
+            self.check_role_column(table, metric.of)
+        if kind.needs_against and metric.against is None:
+            self.report("E305", metric, f"`{kind.name}` needs its gold answers: `against TABLE.COLUMN`")
+        if metric.against is not None:
+            self.check_reference(metric.against)
+        self.check_thresholds(metric.thresholds, metric, None)
+
+    def check_metric_options(self, metric: ast.Metric, kind) -> None:
+        used_groups: set[int] = set()
+        for option in metric.options:
+            group = next((i for i, g in enumerate(kind.option_groups) if option.text in g), None)
+            if group is None:
+                self.report("E305", option, f"`{kind.name}` has no option `{option.text}`",
+                            did_you_mean(option.text, kind.options()) or
+                            (f"options: {', '.join(sorted(kind.options()))}" if kind.options() else "it takes no options"))
+            elif group in used_groups:
+                self.report("E305", option, f"`{kind.name}` takes only one of {', '.join(kind.option_groups[group])}")
+            used_groups.add(group if group is not None else -1)
+
+    def metric_task(self, metric: ast.Metric, kind) -> ast.Task | None:
+        if metric.task is not None:
+            task = self.tasks.get(metric.task.text)
+            if task is None:
+                self.report("E310", metric.task, f"unknown task `{metric.task.text}`", did_you_mean(metric.task.text, self.tasks))
+            elif kind.task_kinds and task.kind.text not in kind.task_kinds:
+                self.report("E310", metric.task, f"`{kind.name}` does not apply to a {task.kind.text} task",
+                            f"it applies to: {', '.join(kind.task_kinds)}")
+            return task
+        candidates = [t for t in self.tasks.values() if not kind.task_kinds or t.kind.text in kind.task_kinds]
+        if len(candidates) == 1:
+            return candidates[0]
+        what = "no task it applies to" if not candidates else "several tasks it could apply to"
+        self.report("E310", metric.kind, f"metric `{metric.id.text}` has {what}", "name one with `on TASK`")
+        return None
+
+    # ---- warnings ----------------------------------------------------------------------
+
+    def warn_unused_and_deprecated(self) -> None:
+        for name, tree in self.taxonomies.items():
+            if name not in self.used_taxonomies:
+                self.diagnostics.add(warning("W101", tree.taxonomy.name.span,
+                                             f"taxonomy `{name}` is not used by any column"))
+        for taxonomy, code, literal in self.used_labels:
+            node = self.taxonomies[taxonomy].nodes.get(code)
+            if node is not None and node.label.deprecated:
+                self.diagnostics.add(warning("W102", literal.span, f"label `{code}` of `{taxonomy}` is deprecated"))
+
+
+# ---- expression walks shared with the planner ---------------------------------------------
+
+
+def children_of(node) -> list:
+    if isinstance(node, (ast.And, ast.Or)):
+        return list(node.operands)
+    if isinstance(node, (ast.Arithmetic, ast.Compare)):
+        return [node.left, node.right]
+    if isinstance(node, ast.Call):
+        return list(node.arguments)
+    if isinstance(node, ast.BetweenExpr):
+        return [node.operand, node.low, node.high]
+    if isinstance(node, (ast.Not, ast.IsNull, ast.InList, ast.InSubtree, ast.InLeaves, ast.InColumn,
+                         ast.Matches, ast.ShareOf)):
+        return [node.operand]
+    if isinstance(node, ast.ShareWhere):
+        return [node.condition]
+    if isinstance(node, ast.Aggregate):
+        return [node.argument] if node.argument is not None else []
+    return []
+
+
+def aggregates_in(node) -> list[ast.Aggregate]:
+    if isinstance(node, ast.Aggregate):
+        return [node]
+    return [found for child in children_of(node) for found in aggregates_in(child)]
+
+
+def bare_columns(node) -> list[ast.ColumnRef]:
+    """Column references outside any aggregate or share."""
+    if isinstance(node, ast.ColumnRef):
+        return [node]
+    if isinstance(node, (ast.Aggregate, ast.ShareOf, ast.ShareWhere)):
+        return []
+    return [found for child in children_of(node) for found in bare_columns(child)]
+
+
+def rule_scope(condition) -> str:
+    """row | group | table | unique | sql: what one evaluation of the rule covers."""
+    if isinstance(condition, ast.UniqueCondition):
+        return "unique"
+    if isinstance(condition, ast.RawSql):
+        return "sql"
+    aggregates = aggregates_in(condition)
+    if any(a.per for a in aggregates):
+        return "group"
+    if aggregates or _has_share(condition):
+        return "table"
+    return "row"
+
+
+def _has_share(node) -> bool:
+    return isinstance(node, (ast.ShareOf, ast.ShareWhere)) or any(_has_share(c) for c in children_of(node))
+
+
+# ---- entry points -------------------------------------------------------------------------
+
+
+def check_metadata(root: ast.Spec, diagnostics: Diagnostics) -> dict:
+    headers = root.of_type(ast.SpecHeader)
+    if not headers:
+        span = root.items[0].span if root.items else root.span
+        diagnostics.add(error("E115", span, "the spec has no `spec NAME` line", 'start the file with `spec my_project "Title"`'))
+    for extra in headers[1:]:
+        diagnostics.add(error("E112", extra.span, "`spec` is declared twice"))
+    meta: dict[str, str] = {}
+    for item in root.of_type(ast.Meta):
+        if item.key in meta:
+            diagnostics.add(error("E112", item.span, f"`{item.key}` is given twice"))
+        meta[item.key] = item.value
+    if headers:
+        meta["name"] = headers[0].name.text
+        if headers[0].title and "title" not in meta:
+            meta["title"] = headers[0].title
+    return meta
+
+
+def resolve_file(path: str | Path) -> tuple[CheckedSpec | None, list[Diagnostic], dict[str, SourceFile]]:
+    """Resolve a spec file; returns (spec or None when there are errors, diagnostics, sources)."""
+    import hashlib
+
+    diagnostics = Diagnostics()
+    loaded = _Loaded()
+    _load(Path(path), loaded, diagnostics, ())
+    if loaded.root is None:
+        return None, diagnostics.sorted(), loaded.sources
+    meta = check_metadata(loaded.root, diagnostics)
+    resolver = Resolver(loaded, diagnostics)
+    resolver.run()
+    if diagnostics.has_errors:
+        return None, diagnostics.sorted(), loaded.sources
+    digest = hashlib.sha256()
+    for source_path in sorted(loaded.sources):
+        digest.update(loaded.sources[source_path].text.encode("utf-8"))
+    checked = CheckedSpec(
+        str(path), meta.get("name", Path(path).stem), meta.get("title"), meta.get("version"),
+        meta.get("owner"), meta.get("description"),
+        tuple(g.text for g in loaded.root.of_type(ast.Guideline)),
+        resolver.taxonomies, resolver.records, resolver.tables, resolver.tasks,
+        tuple(resolver.rule_blocks), tuple(resolver.metrics), loaded.sources,
+        tuple(diagnostics.sorted()), "sha256:" + digest.hexdigest(),
+    )
+    return checked, diagnostics.sorted(), loaded.sources
+
+
+def load_checked(path: str | Path) -> CheckedSpec:
+    """Resolve or raise `SpecError` with every diagnostic: the entry point for compile/check."""
+    try:
+        checked, diagnostics, sources = resolve_file(path)
+    except OSError as exc:
+        raise UsageError(f"cannot read spec: {exc.strerror}", where=str(path)) from None
+    if checked is None:
+        raise SpecError([d for d in diagnostics if d.is_error] or diagnostics, sources)
+    return checked

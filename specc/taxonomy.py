@@ -1,0 +1,186 @@
+"""Label taxonomies as trees the rest of specc can query, and the YAML taxonomy reader.
+
+Large taxonomies live in YAML kept by other tools; they become the same `ast.Taxonomy` an
+inline declaration gives, with spans pointing into the YAML file, so every later stage (and
+every diagnostic) treats both alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from . import ast
+from .diagnostics import Diagnostic, error
+from .source import Span
+
+
+@dataclass(frozen=True)
+class LabelNode:
+    label: ast.Label
+    path: tuple[str, ...]  # codes from the root down to this label, inclusive
+    children: tuple[str, ...]
+
+    @property
+    def code(self) -> str:
+        return self.label.code.text
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+    @property
+    def parent(self) -> str | None:
+        return self.path[-2] if len(self.path) > 1 else None
+
+
+@dataclass(frozen=True)
+class LabelTree:
+    taxonomy: ast.Taxonomy
+    nodes: dict[str, LabelNode]  # code -> node, in declaration (depth-first) order
+
+    @property
+    def name(self) -> str:
+        return self.taxonomy.name.text
+
+    def codes(self) -> list[str]:
+        return list(self.nodes)
+
+    def leaves(self) -> list[str]:
+        return [code for code, node in self.nodes.items() if node.is_leaf]
+
+    def subtree(self, code: str) -> list[str]:
+        """The label and all its descendants."""
+        return [c for c, node in self.nodes.items() if code in node.path]
+
+    def allowed(self, selection: ast.TypeRef) -> list[str]:
+        if isinstance(selection, ast.LeavesType):
+            return self.leaves()
+        if isinstance(selection, ast.SubtreeType):
+            return self.subtree(selection.code)
+        return self.codes()
+
+
+def build_tree(taxonomy: ast.Taxonomy) -> tuple[LabelTree, list[Diagnostic]]:
+    nodes: dict[str, LabelNode] = {}
+    problems: list[Diagnostic] = []
+
+    def visit(label: ast.Label, parents: tuple[str, ...]) -> None:
+        code = label.code.text
+        if code in nodes:
+            problems.append(error(
+                "E106", label.code.span,
+                f"label `{code}` is declared twice in taxonomy `{taxonomy.name.text}`",
+                f"first declared at {nodes[code].label.code.span}",
+            ))
+            return
+        children = tuple(child.code.text for child in label.children)
+        nodes[code] = LabelNode(label, parents + (code,), children)
+        for child in label.children:
+            visit(child, parents + (code,))
+
+    for label in taxonomy.labels:
+        visit(label, ())
+    return LabelTree(taxonomy, nodes), problems
+
+
+# ---- YAML ---------------------------------------------------------------------------------
+
+
+class _YamlProblem(Exception):
+    def __init__(self, node, message: str):
+        self.node = node
+        super().__init__(message)
+
+
+def load_yaml_taxonomy(path: Path, declared_name: ast.Identifier) -> tuple[ast.Taxonomy | None, list[Diagnostic]]:
+    """Read a YAML taxonomy (see docs/language.md) into an `ast.Taxonomy`."""
+    shown = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text)
+    except OSError as exc:
+        return None, [error("E109", declared_name.span, f"cannot read taxonomy file `{shown}`: {exc.strerror}")]
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        span = _mark_span(shown, mark) if mark else declared_name.span
+        return None, [error("E111", span, f"invalid YAML: {getattr(exc, 'problem', None) or exc}")]
+    try:
+        mapping = _mapping(root, shown)
+        labels_node = mapping.get("labels")
+        if labels_node is None:
+            raise _YamlProblem(root, "a taxonomy file needs a `labels:` list")
+        labels = tuple(_label(item, shown) for item in _sequence(labels_node))
+    except _YamlProblem as problem:
+        span = _node_span(shown, problem.node) if problem.node is not None else declared_name.span
+        return None, [error("E111", span, f"invalid taxonomy file: {problem}")]
+    title = _scalar(mapping["title"]) if "title" in mapping else None
+    guideline = _scalar(mapping["guideline"]) if "guideline" in mapping else None
+    return ast.Taxonomy(declared_name, title, guideline, labels, shown, span=declared_name.span), []
+
+
+def _mapping(node, path: str) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        raise _YamlProblem(node, "expected a mapping")
+    return {_scalar(key): value for key, value in node.value}
+
+
+def _sequence(node) -> list:
+    if not isinstance(node, yaml.SequenceNode):
+        raise _YamlProblem(node, "expected a list")
+    return node.value
+
+
+def _scalar(node) -> str:
+    if not isinstance(node, yaml.ScalarNode):
+        raise _YamlProblem(node, "expected a single value")
+    return node.value
+
+
+def _strings(node) -> tuple[str, ...]:
+    if isinstance(node, yaml.ScalarNode):
+        return (node.value,)
+    return tuple(_scalar(item) for item in _sequence(node))
+
+
+_LABEL_KEYS = {"code", "name", "description", "examples", "counterexamples", "aliases",
+               "deprecated", "guideline", "children"}
+
+
+def _label(node, path: str) -> ast.Label:
+    fields = _mapping(node, path)
+    for key_node, _ in node.value:
+        if key_node.value not in _LABEL_KEYS:
+            raise _YamlProblem(key_node, f"unknown label field `{key_node.value}`; expected one of {', '.join(sorted(_LABEL_KEYS))}")
+    if "code" not in fields:
+        raise _YamlProblem(node, "a label needs a `code`")
+    code_node = fields["code"]
+    code = _scalar(code_node)
+    if not code or not (code.replace("_", "a").isalnum() and not code[0].isdigit()):
+        raise _YamlProblem(code_node, f"label code `{code}` must be letters, digits and underscores")
+    deprecated = fields.get("deprecated")
+    return ast.Label(
+        ast.Identifier(code, span=_node_span(path, code_node)),
+        _scalar(fields["name"]) if "name" in fields else None,
+        _scalar(fields["description"]) if "description" in fields else None,
+        _strings(fields["examples"]) if "examples" in fields else (),
+        _strings(fields["counterexamples"]) if "counterexamples" in fields else (),
+        _strings(fields["aliases"]) if "aliases" in fields else (),
+        deprecated is not None and _scalar(deprecated).lower() in ("true", "yes"),
+        _scalar(fields["guideline"]) if "guideline" in fields else None,
+        tuple(_label(child, path) for child in _sequence(fields["children"])) if "children" in fields else (),
+        span=_node_span(path, node),
+    )
+
+
+def _mark_span(path: str, mark) -> Span:
+    return Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2)
+
+
+def _node_span(path: str, node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    if end.line != start.line:
+        return Span(path, start.line + 1, start.column + 1, start.line + 1, start.column + 2)
+    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
