@@ -20,9 +20,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import lint
+    from .commands import agree, check, compile, lint
 
-    for command in (lint.lint,):
+    for command in (lint.lint, compile.compile, check.check, agree.agree):
         cli.add_command(command)
 
 

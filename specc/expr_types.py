@@ -279,6 +279,9 @@ class TypeChecker:
 
     def _shareof(self, node: ast.ShareOf) -> ValueType:
         self.infer(node.operand)
+        if not isinstance(node.operand, ast.ColumnRef) or node.operand.table is not None:
+            self.report("E212", node.operand, "`share of` needs a column of the rule's table",
+                        "for a condition, write `share where (…)`")
         return FLOAT
 
     def _sharewhere(self, node: ast.ShareWhere) -> ValueType:

@@ -1,0 +1,167 @@
+"""The checks a plan is made of, one class per way of evaluating them.
+
+A check carries everything needed to run and report it: its id, severity, the spec span it
+came from, how much failure it tolerates, and the SQL pieces it contributes. The SQL backend
+batches checks of one shape into shared statements: every `RowCheck` and `TableCheck` of a
+relation into one scan, every `GroupCheck` and `UniqueCheck` with the same keys into one
+aggregation. A new kind of check means a new module that builds these from the spec.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..source import Span
+from ..sqlsafe import identifier
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What a check reads: one table, or a table left-joined to another on key columns."""
+
+    table: str
+    join_table: str | None = None
+    join_keys: tuple[str, ...] = ()
+
+    def from_sql(self) -> str:
+        base = identifier(self.table)
+        if self.join_table is None:
+            return base
+        on = " AND ".join(
+            f"{identifier(self.table)}.{identifier(k)} = {identifier(self.join_table)}.{identifier(k)}"
+            for k in self.join_keys
+        )
+        return f"{base} LEFT JOIN {identifier(self.join_table)} ON {on}"
+
+    def column(self, name: str, table: str | None = None) -> str:
+        return f"{identifier(table or self.table)}.{identifier(name)}"
+
+    @property
+    def label(self) -> str:
+        return self.table if self.join_table is None else f"{self.table} with {self.join_table}"
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    value: float
+    is_share: bool  # a share of the rows checked, else a count
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A graded rule's or metric's threshold: `warn above 1%`, `fail below 0.67`."""
+
+    level: str  # warn | fail
+    side: str  # above | below
+    value: float
+    is_share: bool = False
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    kind: str  # rule | column | reference | builtin
+    relation: Relation
+    severity: str  # error | warn
+    message: str
+    source: Span | None = None
+    tolerance: Tolerance | None = None
+    bounds: tuple[Bound, ...] = ()
+    shown_columns: tuple[str, ...] = ()  # SQL expressions shown beside each sample
+    attributable: bool = True  # violations belong to rows, so quarantine can set rows aside
+
+    scope = "row"
+
+    @property
+    def table(self) -> str:
+        return self.relation.table
+
+
+@dataclass(frozen=True)
+class RowCheck(Check):
+    """Counted in the relation's single scan: `count(*) FILTER (WHERE violation)`."""
+
+    violation: str = "FALSE"
+
+    scope = "row"
+
+
+@dataclass(frozen=True)
+class TableCheck(Check):
+    """One evaluation over the whole relation (`count >= 100`); also in the single scan."""
+
+    violation: str = "FALSE"  # an aggregate expression, true when the rule is broken
+    attributable: bool = False
+
+    scope = "table"
+
+
+@dataclass(frozen=True)
+class GroupCheck(Check):
+    """Evaluated once per group of `keys`; violations count failing groups."""
+
+    keys: tuple[str, ...] = ()  # key column names
+    aggregates: tuple[tuple[str, str], ...] = ()  # (alias, aggregate SQL) computed per group
+    violation: str = "FALSE"  # over the aliases and keys
+    skip_null_keys: bool = False
+    share_of_rows: bool = False  # the group's share of all rows is available as "__share"
+
+    scope = "group"
+
+
+@dataclass(frozen=True)
+class UniqueCheck(Check):
+    """Rows whose non-null key occurs more than once; all copies count."""
+
+    keys: tuple[str, ...] = ()
+
+    scope = "unique"
+
+
+@dataclass(frozen=True)
+class RawSqlCheck(Check):
+    """A reviewed query from the spec; every row it returns is a violation."""
+
+    query: str = ""
+    attributable: bool = False
+
+    scope = "sql"
+
+
+@dataclass(frozen=True)
+class MetricCheck:
+    """A consistency metric with thresholds; computed by `specc.metrics` on a task's table."""
+
+    id: str
+    metric: str
+    options: tuple[str, ...]
+    table: str
+    roles: dict = field(default_factory=dict)  # role -> column name(s)
+    task_kind: str = ""
+    of: str | None = None
+    against: tuple[str, str] | None = None  # (table, column) of gold answers
+    per: tuple[str, ...] = ()
+    bounds: tuple[Bound, ...] = ()
+    message: str = ""
+    source: Span | None = None
+    higher_is_better: bool = True
+
+    kind = "metric"
+    scope = "metric"
+
+    @property
+    def severity(self) -> str:
+        return "error" if any(b.level == "fail" for b in self.bounds) else "warn"
+
+
+@dataclass(frozen=True)
+class Plan:
+    spec_name: str
+    checks: tuple[Check, ...]
+    metrics: tuple[MetricCheck, ...] = ()
+
+    def for_table(self, table: str) -> list[Check]:
+        return [c for c in self.checks if c.table == table]
+
+    def relations(self) -> list[Relation]:
+        return list(dict.fromkeys(c.relation for c in self.checks))

@@ -1,0 +1,133 @@
+"""Built-in checks that column declarations switch on: `required`, ranges, patterns, lengths,
+enums (from `one of` and taxonomies), `references`, `key`/`unique`, readable types, and a
+table's `primary key`. Each is named `TABLE.COLUMN.CHECK`.
+"""
+
+from __future__ import annotations
+
+from .. import ast
+from ..expr_types import column_type
+from ..inputs import TYPE_FLAG_PREFIX
+from ..sqlsafe import identifier, literal
+from .base import Relation, RowCheck, UniqueCheck
+
+
+def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
+    relation = Relation(table.name.text)
+    checks = []
+    for column in table.columns:
+        checks.extend(_checks_for(spec, relation, column, column.name.text in type_checked))
+    if table.primary_key:
+        keys = tuple(k.text for k in table.primary_key)
+        checks.append(UniqueCheck(
+            f"{relation.table}.primary_key", "column", relation, "error",
+            f"Each ({', '.join(keys)}) must appear once", table.span, keys=keys,
+            shown_columns=tuple(relation.column(k) for k in keys),
+        ))
+    return checks
+
+
+def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool) -> list:
+    name = column.name.text
+    quoted = relation.column(name)
+    value_type = column_type(column.type, spec.taxonomies, spec.records)
+
+    def row_check(check: str, violation: str, message: str, source) -> RowCheck:
+        return RowCheck(f"{relation.table}.{name}.{check}", "column", relation, "error", message, source,
+                        violation=violation, shown_columns=(quoted,))
+
+    checks = []
+    if type_checked:
+        checks.append(row_check("type", f"{relation.column(TYPE_FLAG_PREFIX + name)} IS NOT NULL",
+                                f"`{name}` must be a {value_type}", column.type.span))
+    if column.has(ast.Required) or column.has(ast.Key):
+        source = (column.find(ast.Required) or column.find(ast.Key))[0].span
+        checks.append(row_check("required", f"{quoted} IS NULL", f"`{name}` is required", source))
+    range_sql = _range_violation(quoted, column)
+    if range_sql:
+        source = next(c for c in column.constraints if isinstance(c, (ast.Bound, ast.Range))).span
+        checks.append(row_check("range", range_sql, f"`{name}` must be {_range_words(column)}", source))
+    for pattern in column.find(ast.Pattern):
+        checks.append(row_check("pattern", f"NOT regexp_full_match({quoted}, {literal(pattern.regex)})",
+                                f"`{name}` must match {pattern.regex}", pattern.span))
+    for bound in column.find(ast.LengthBound):
+        size = f"length({quoted})" if bound.what == "length" else f"len({quoted})"
+        check = "length" if bound.what == "length" else "items"
+        checks.append(row_check(check, _between_violation(size, bound.low, bound.high),
+                                f"`{name}` must have {_length_words(bound)}", bound.span))
+    enum = _enum_values(spec, column)
+    if enum is not None:
+        values, source = enum
+        checks.append(row_check("enum", f"{quoted} NOT IN ({', '.join(literal(v) for v in values)})"
+                                if values else f"{quoted} IS NOT NULL",
+                                f"`{name}` must be one of the allowed values", source))
+    for reference in column.find(ast.References):
+        target = reference.target
+        subquery = (f"SELECT {identifier(target.column)} FROM {identifier(target.table)} "
+                    f"WHERE {identifier(target.column)} IS NOT NULL")
+        checks.append(RowCheck(
+            f"{relation.table}.{name}.references", "reference", relation, "error",
+            f"`{name}` must exist in {target}", reference.span,
+            violation=f"{quoted} IS NOT NULL AND {quoted} NOT IN ({subquery})", shown_columns=(quoted,),
+        ))
+    if column.has(ast.Key) or column.has(ast.Unique):
+        source = (column.find(ast.Key) or column.find(ast.Unique))[0].span
+        checks.append(UniqueCheck(f"{relation.table}.{name}.unique", "column", relation, "error",
+                                  f"`{name}` must be unique", source, keys=(name,), shown_columns=(quoted,)))
+    return checks
+
+
+def _range_violation(quoted: str, column: ast.Column) -> str | None:
+    tests = []
+    for constraint in column.constraints:
+        if isinstance(constraint, ast.Bound):
+            operator = "<>" if constraint.operator == "!=" else constraint.operator
+            tests.append(f"{quoted} {operator} {literal(constraint.value)}")
+        elif isinstance(constraint, ast.Range):
+            tests.append(f"{quoted} BETWEEN {literal(constraint.low)} AND {literal(constraint.high)}")
+    if not tests:
+        return None
+    return f"NOT ({' AND '.join(tests)})"
+
+
+def _between_violation(size: str, low, high) -> str:
+    tests = []
+    if low is not None:
+        tests.append(f"{size} < {literal(low)}")
+    if high is not None:
+        tests.append(f"{size} > {literal(high)}")
+    return " OR ".join(tests) if tests else "FALSE"
+
+
+def _range_words(column: ast.Column) -> str:
+    words = []
+    for constraint in column.constraints:
+        if isinstance(constraint, ast.Bound):
+            words.append(f"{constraint.operator} {constraint.value}")
+        elif isinstance(constraint, ast.Range):
+            words.append(f"between {constraint.low} and {constraint.high}")
+    return " and ".join(words)
+
+
+def _length_words(bound: ast.LengthBound) -> str:
+    unit = "characters" if bound.what == "length" else "items"
+    if bound.low is not None and bound.high is not None:
+        return f"{bound.low} to {bound.high} {unit}"
+    if bound.low is not None:
+        return f"at least {bound.low} {unit}"
+    return f"at most {bound.high} {unit}"
+
+
+def _enum_values(spec, column: ast.Column):
+    """The allowed values of a column bound to a taxonomy or to `one of [...]`, or None."""
+    one_of = column.find(ast.OneOf)
+    if one_of:
+        return [v.value for v in one_of[0].values], one_of[0].span
+    type_ref = column.type
+    if isinstance(type_ref, ast.ListType):
+        return None
+    name = type_ref.name.text if isinstance(type_ref, ast.NamedType) else type_ref.taxonomy.text
+    tree = spec.taxonomies.get(name)
+    if tree is None:
+        return None
+    return tree.allowed(type_ref), type_ref.span

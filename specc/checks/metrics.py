@@ -1,0 +1,212 @@
+"""Spec metrics evaluated with `specc.metrics` on the bound tables.
+
+The task says which columns hold unit, annotator and answer; this module shapes the task's
+table into the relation each metric expects (a view; rankings and preferences are unnested
+or paired in SQL), calls the metric, and returns its value with details for the report.
+`per annotator` adds each annotator's agreement with the others; `per COLUMN` (a vendor, a
+batch) computes the metric again on each value's rows, the value bound as a parameter.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+
+from .. import metrics as m
+from ..sqlsafe import identifier
+from .base import MetricCheck
+
+_view_counter = itertools.count()
+
+
+def _view(con, select_sql: str, parameters=None) -> str:
+    name = f"__specc_metric_{next(_view_counter)}"
+    if parameters:
+        con.execute(f"CREATE TEMP TABLE {identifier(name)} AS {select_sql}", parameters)
+    else:
+        con.execute(f"CREATE TEMP VIEW {identifier(name)} AS {select_sql}")
+    return name
+
+
+def _role(metric: MetricCheck, role: str) -> str | None:
+    columns = metric.roles.get(role)
+    return columns[0].split(".")[-1] if columns else None
+
+
+def _answer_column(metric: MetricCheck) -> str:
+    for role in ("label", "rating", "tag"):
+        if _role(metric, role):
+            return _role(metric, role)
+    raise ValueError(f"metric `{metric.id}` needs a task with a label or rating role")
+
+
+def evaluate_metric(con: duckdb.DuckDBPyConnection, metric: MetricCheck) -> tuple[float | None, dict]:
+    value, details = _evaluate(con, metric, metric.table)
+    breakdown_columns = [c for c in metric.per if c != _role(metric, "annotator")]
+    if "annotator" in metric.per or _role(metric, "annotator") in metric.per:
+        details["per_annotator"] = _per_annotator(con, metric, metric.table)
+    for column in breakdown_columns:
+        details.setdefault("per", {})[column] = _per_value(con, metric, column)
+    return value, details
+
+
+def _per_value(con, metric: MetricCheck, column: str) -> list[dict]:
+    values = con.execute(
+        f"SELECT DISTINCT CAST({identifier(column)} AS VARCHAR) FROM {identifier(metric.table)} ORDER BY 1 NULLS FIRST"
+    ).fetchall()
+    result = []
+    for (value,) in values:
+        condition = f"CAST({identifier(column)} AS VARCHAR) IS NOT DISTINCT FROM ?"
+        sliced = _view(con, f"SELECT * FROM {identifier(metric.table)} WHERE {condition}", [value])
+        slice_value, slice_details = _evaluate(con, metric, sliced)
+        result.append({"value": value, "metric": slice_value, "units": slice_details.get("units")})
+    return result
+
+
+def _evaluate(con, metric: MetricCheck, table: str) -> tuple[float | None, dict]:
+    handler = _HANDLERS.get(metric.metric)
+    if handler is None:
+        raise ValueError(f"metric `{metric.metric}` cannot be computed for this task")
+    return handler(con, metric, table)
+
+
+def _ratings(metric: MetricCheck) -> dict:
+    return dict(unit=_role(metric, "unit"), coder=_role(metric, "annotator"), value=_answer_column(metric))
+
+
+def _option(metric: MetricCheck, choices: tuple[str, ...], default: str) -> str:
+    return next((o for o in metric.options if o in choices), default)
+
+
+def _alpha(con, metric, table):
+    level = _option(metric, ("nominal", "ordinal", "interval", "ratio"), "nominal")
+    result = m.krippendorff_alpha(con, table, level=level, **_ratings(metric))
+    return result.value, _details(result, units=result.units)
+
+
+def _fleiss(con, metric, table):
+    result = m.fleiss_kappa(con, table, **_ratings(metric))
+    return result.value, _details(result, units=result.units)
+
+
+def _cohen(con, metric, table):
+    weights = _option(metric, ("linear", "quadratic"), "none")
+    result = m.cohen_kappa(con, table, weights=weights, **_ratings(metric))
+    return result.value, _details(result, units=result.units)
+
+
+def _percent(con, metric, table):
+    result = m.percent_agreement(con, table, **_ratings(metric))
+    return result.value, _details(result, units=result.units)
+
+
+def _span_f1(con, metric, table):
+    start, end = metric.roles["span"]
+    mode = _option(metric, tuple(m.SPAN_MODES), "strict")
+    average = _option(metric, ("micro", "macro"), "micro")
+    result = m.span_agreement(con, table, unit=_role(metric, "unit"), annotator=_role(metric, "annotator"),
+                              start=start.split(".")[-1], end=end.split(".")[-1], label=_role(metric, "label"),
+                              mode=mode)
+    scores = result.micro if average == "micro" else result.macro
+    return scores.f1, _details(result, units=result.units, average=average)
+
+
+def _ranked_rows(con, metric, table) -> str:
+    """One row per (unit, annotator, response) with its 1-based rank, from a ranking list."""
+    unit, annotator, ranking = (identifier(_role(metric, r)) for r in ("unit", "annotator", "ranking"))
+    return _view(con, f"SELECT {unit} AS unit, {annotator} AS annotator, "
+                      f"unnest({ranking}) AS response, generate_subscripts({ranking}, 1) AS rank "
+                      f"FROM {identifier(table)}")
+
+
+def _kendall_tau(con, metric, table):
+    result = m.kendall_tau(con, _ranked_rows(con, metric, table), unit="unit", annotator="annotator",
+                           response="response", rank="rank")
+    return result.value, _details(result, units=result.comparisons)
+
+
+def _kendall_w(con, metric, table):
+    result = m.kendalls_w(con, _ranked_rows(con, metric, table), unit="unit", annotator="annotator",
+                          response="response", rank="rank")
+    return result.value, _details(result, units=len(result.items))
+
+
+def _preference(con, metric, table):
+    """Each judgement as an outcome on the unordered response pair: A (the lower id) won,
+    B won, or a tie; agreement is over judgements of the same pair."""
+    if metric.task_kind == "ranking":
+        rows = _ranked_rows(con, metric, table)
+        result = m.ranking_preference_agreement(con, rows, unit="unit", annotator="annotator",
+                                                response="response", rank="rank")
+    else:
+        unit, annotator = identifier(_role(metric, "unit")), identifier(_role(metric, "annotator"))
+        chosen, rejected = identifier(_role(metric, "chosen")), identifier(_role(metric, "rejected"))
+        tie = f"coalesce({identifier(_role(metric, 'tie'))}, FALSE)" if _role(metric, "tie") else "FALSE"
+        pairs = _view(con, (
+            f"SELECT CAST({unit} AS VARCHAR) || chr(31) || least({chosen}, {rejected}) || chr(31) || "
+            f"greatest({chosen}, {rejected}) AS unit, {annotator} AS annotator, "
+            f"CASE WHEN {tie} THEN 'tie' WHEN {chosen} < {rejected} THEN 'A' ELSE 'B' END AS outcome "
+            f"FROM {identifier(table)} WHERE {chosen} IS NOT NULL AND {rejected} IS NOT NULL"))
+        result = m.preference_agreement(con, pairs, unit="unit", annotator="annotator", outcome="outcome")
+    value = result.percent_agreement if _option(metric, ("percent", "alpha"), "percent") == "percent" else result.alpha.value
+    return value, _details(result, units=result.units)
+
+
+def _gold(con, metric, table):
+    gold_table, gold_column = metric.against
+    result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, **_ratings(metric))
+    return result.accuracy, _details(result, units=result.compared)
+
+
+def _summary(function: str):
+    def evaluate(con, metric, table):
+        column = identifier(metric.of)
+        value, rows = con.execute(
+            f"SELECT {function}({column}), count({column}) FROM {identifier(table)}").fetchone()
+        return (float(value) if value is not None else None), {"units": rows, "statistic": function}
+
+    return evaluate
+
+
+def _details(result, **extra) -> dict:
+    details = result.to_dict()
+    details.update(extra)
+    return details
+
+
+def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
+    """Each annotator against the others (pairwise kappa, majority, alpha without them)."""
+    if metric.metric == "span_f1":
+        _, details = _span_f1(con, metric, table)
+        return details.get("pairs", [])
+    if metric.metric == "gold_accuracy":
+        _, details = _gold(con, metric, table)
+        return details.get("annotators", [])
+    if metric.metric in ("mean", "median"):
+        annotator = identifier(_role(metric, "annotator"))
+        rows = con.execute(
+            f"SELECT CAST({annotator} AS VARCHAR), {metric.metric}({identifier(metric.of)}), count(*) "
+            f"FROM {identifier(table)} GROUP BY 1 ORDER BY 1 NULLS FIRST").fetchall()
+        return [{"coder": a, "value": float(v) if v is not None else None, "rows": n} for a, v, n in rows]
+    if metric.metric not in ("alpha", "fleiss_kappa", "cohen_kappa", "percent_agreement"):
+        return []
+    level = _option(metric, ("nominal", "ordinal", "interval", "ratio"), "nominal")
+    weights = _option(metric, ("linear", "quadratic"), "none")
+    result = m.per_annotator_agreement(con, table, level=level, weights=weights, **_ratings(metric))
+    return [a.to_dict() for a in result.annotators]
+
+
+_HANDLERS = {
+    "alpha": _alpha,
+    "fleiss_kappa": _fleiss,
+    "cohen_kappa": _cohen,
+    "percent_agreement": _percent,
+    "span_f1": _span_f1,
+    "kendall_tau": _kendall_tau,
+    "kendall_w": _kendall_w,
+    "preference_agreement": _preference,
+    "gold_accuracy": _gold,
+    "mean": _summary("avg"),
+    "median": _summary("median"),
+}

@@ -1,0 +1,87 @@
+"""Checks from the spec's `rules for TABLE { … }` blocks, one per rule, by scope.
+
+row: the condition per row; group: aggregates `per KEYS`, once per group; table: aggregates
+over the whole table, once; `share of X`: once per value of X; `unique (…)`; raw `sql`.
+"""
+
+from __future__ import annotations
+
+from .. import ast
+from ..backends.sql_expr import ExpressionCompiler
+from ..resolve import aggregates_in, children_of, rule_scope
+from .base import Bound, GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, Tolerance, UniqueCheck
+
+
+def rule_checks(spec, block: ast.RuleBlock) -> list:
+    join = block.join
+    relation = Relation(block.table.text, join.table.text if join else None,
+                        tuple(k.text for k in join.keys) if join else ())
+    return [_rule_check(spec, relation, rule) for rule in block.rules]
+
+
+def _common(rule: ast.Rule, relation: Relation) -> dict:
+    severity = rule.severity or ("error" if any(t.level == "fail" for t in rule.thresholds) else "warn")
+    tolerance = None
+    if rule.tolerance is not None:
+        tolerance = Tolerance(rule.tolerance.fraction, rule.tolerance.percent)
+    bounds = tuple(Bound(t.level, t.side, t.amount.fraction, t.amount.percent) for t in rule.thresholds)
+    return dict(id=rule.id.text, kind="rule", relation=relation, severity=severity,
+                message=rule.message or rule.id.text, source=rule.span, tolerance=tolerance, bounds=bounds)
+
+
+def _rule_check(spec, relation: Relation, rule: ast.Rule):
+    common = _common(rule, relation)
+    condition = rule.condition
+    compiler = ExpressionCompiler(spec, relation.table, relation.join_table)
+    scope = rule_scope(condition)
+    if scope == "unique":
+        keys = tuple(c.text for c in condition.columns)
+        return UniqueCheck(**common, keys=keys, shown_columns=tuple(relation.column(k) for k in keys))
+    if scope == "sql":
+        return RawSqlCheck(**common, query=condition.query.strip().rstrip(";"))
+    shares = _shares_in(condition)
+    if shares:
+        return _share_check(common, compiler, condition, shares[0], relation)
+    if scope == "group":
+        return _group_check(common, compiler, condition, relation)
+    if scope == "table":
+        return TableCheck(**common, violation=compiler.violation(condition))
+    shown = tuple(dict.fromkeys(compiler.compile(ref) for ref in _column_refs(condition)))
+    return RowCheck(**common, violation=compiler.violation(condition), shown_columns=shown)
+
+
+def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation: Relation) -> GroupCheck:
+    aggregates = aggregates_in(condition)
+    keys = tuple(k.text for k in aggregates[0].per)
+    named = []
+    for index, aggregate in enumerate(aggregates):
+        alias = f"{common['id']}#{index}"  # rule ids are unique, so aliases never clash
+        compiler.aggregate_aliases[id(aggregate)] = alias
+        named.append((alias, compiler.aggregate_sql(aggregate)))
+    return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys))
+
+
+def _share_check(common: dict, compiler: ExpressionCompiler, condition, share: ast.ShareOf, relation) -> GroupCheck:
+    operand = share.operand
+    key = operand.column if isinstance(operand, ast.ColumnRef) else None
+    return GroupCheck(**common, keys=(key,), violation=_over_groups(compiler, condition, (key,)),
+                      skip_null_keys=True, share_of_rows=True)
+
+
+def _over_groups(compiler: ExpressionCompiler, condition, keys) -> str:
+    """Group conditions see the grouped relation, where the keys are plain columns."""
+    grouped = ExpressionCompiler(compiler.spec, compiler.table, compiler.join_table,
+                                 compiler.aggregate_aliases, unqualified=frozenset(keys))
+    return grouped.violation(condition)
+
+
+def _shares_in(node) -> list[ast.ShareOf]:
+    if isinstance(node, ast.ShareOf):
+        return [node]
+    return [found for child in children_of(node) for found in _shares_in(child)]
+
+
+def _column_refs(node) -> list[ast.ColumnRef]:
+    if isinstance(node, ast.ColumnRef):
+        return [node]
+    return [found for child in children_of(node) for found in _column_refs(child)]

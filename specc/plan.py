@@ -1,0 +1,65 @@
+"""A checked spec becomes a plan: every check the run will evaluate, in a stable order.
+
+Order: per table in declaration order, the column checks, then the task built-ins, then the
+rules in spec order; metrics last. Reports list checks in this order, which keeps them
+readable and byte-stable from run to run.
+"""
+
+from __future__ import annotations
+
+from . import ast
+from .checks.base import Bound, MetricCheck, Plan
+from .checks.columns import column_checks
+from .checks.rules import rule_checks
+from .metric_kinds import METRIC_KINDS
+from .resolve import CheckedSpec
+
+
+def build_plan(spec: CheckedSpec, type_checked: dict[str, tuple[str, ...]] | None = None) -> Plan:
+    type_checked = type_checked or {}
+    checks = []
+    for name, table in spec.tables.items():
+        checks.extend(column_checks(spec, table, frozenset(type_checked.get(name, ()))))
+    checks.extend(_task_checks(spec))
+    for block in spec.rule_blocks:
+        checks.extend(rule_checks(spec, block))
+    metrics = tuple(metric_check(spec, metric) for metric in spec.metrics)
+    return Plan(spec.name, tuple(checks), metrics)
+
+
+def _task_checks(spec: CheckedSpec) -> list:
+    """Built-in checks of each declared task kind (specc.checks.tasks), when available."""
+    try:
+        from .checks.tasks import task_checks
+    except ImportError:  # the task-kind checks live in their own module; absent means none
+        return []
+    return [check for task in spec.tasks.values() for check in task_checks(spec, task)]
+
+
+def task_for_metric(spec: CheckedSpec, metric: ast.Metric) -> ast.Task:
+    if metric.task is not None:
+        return spec.tasks[metric.task.text]
+    kind = METRIC_KINDS[metric.kind.text]
+    return next(t for t in spec.tasks.values() if not kind.task_kinds or t.kind.text in kind.task_kinds)
+
+
+def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
+    task = task_for_metric(spec, metric)
+    kind = METRIC_KINDS[metric.kind.text]
+    roles = {role.role.text: tuple(str(c) for c in role.columns) for role in task.roles}
+    against = (metric.against.table, metric.against.column) if metric.against else None
+    return MetricCheck(
+        id=metric.id.text,
+        metric=metric.kind.text,
+        options=tuple(o.text for o in metric.options),
+        table=task.table.text,
+        roles=roles,
+        task_kind=task.kind.text,
+        of=metric.of.column if metric.of else None,
+        against=against,
+        per=tuple(p.text for p in metric.per),
+        bounds=tuple(Bound(t.level, t.side, t.amount.fraction, t.amount.percent) for t in metric.thresholds),
+        message=metric.title or f"{metric.kind.text} {' '.join(o.text for o in metric.options)}".strip(),
+        source=metric.span,
+        higher_is_better=kind.higher_is_better,
+    )
