@@ -13,7 +13,24 @@ import click
 from . import __version__
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class SpeccGroup(click.Group):
+    """Renders specc's own errors at the edge: bad input is a message and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        from .diagnostics import SpecError, UsageError
+        from .render import render_diagnostics
+
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            click.echo(exc.render(), err=True)
+            ctx.exit(2)
+        except SpecError as exc:
+            click.echo(render_diagnostics(exc.diagnostics, exc.sources), err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=SpeccGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="specc")
 def cli() -> None:
     """specc: annotation quality, declared and enforced."""

@@ -333,7 +333,8 @@ class Resolver:
                 self.check_column_name(table, name, "E104")
         elif isinstance(condition, ast.RawSql):
             if not condition.query.strip().lower().startswith(("select", "with", "from")):
-                self.report("E311", condition, "a raw SQL rule must be a query (SELECT … or WITH …) returning the violating rows")
+                self.report("E311", condition, f"raw SQL of rule `{rule.id.text}` must be one query "
+                            "(SELECT … or WITH …) returning the violating rows")
         else:
             scope = Scope(table, self.tables, self.taxonomies, self.records, joined, self.diagnostics.items)
             TypeChecker(scope).condition(condition)

@@ -108,10 +108,8 @@ def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
             for check in statement.checks:
                 errors[check.id] = _explain_failure(check, exc)
             continue
-        offset = 1
-        for check in statement.checks:
-            counts[check.id] = (int(row[offset] or 0), int(row[offset + 1] or 0), statement.sql)
-            offset += 2
+        for check_id, (violations, checked) in statement.counts(row).items():
+            counts[check_id] = (violations, checked, statement.sql)
     return [_judge(state, check, counts.get(check.id), errors.get(check.id)) for check in plan.checks]
 
 

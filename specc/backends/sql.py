@@ -17,6 +17,7 @@ from ..checks.base import (Check, GroupCheck, Plan, RawSqlCheck, Relation, RowCh
                            UniqueCheck)
 from ..inputs import ROW_COLUMN
 from ..sqlsafe import identifier, literal
+from .base import Backend
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,24 @@ class Statement:
     kind: str  # scan | group | raw
     relation: Relation
     sql: str
-    checks: tuple[Check, ...]  # in the order of their (violations, checked) result columns
+    checks: tuple[Check, ...]
+
+    def counts(self, row: tuple) -> dict[str, tuple[int, int]]:
+        """(violations, checked) per check id from the statement's one result row.
+
+        A scan returns its row count, then one violation count per check: a row check looked
+        at every row, a whole-table check at the table once. A group statement returns, per
+        check, its violations and what it looked at (groups, or rows with a non-null key).
+        """
+        result = {}
+        if self.kind == "scan":
+            rows = int(row[0])
+            for index, check in enumerate(self.checks):
+                result[check.id] = (int(row[1 + index] or 0), rows if isinstance(check, RowCheck) else 1)
+            return result
+        for index, check in enumerate(self.checks):
+            result[check.id] = (int(row[1 + 2 * index] or 0), int(row[2 + 2 * index] or 0))
+        return result
 
 
 def statements(plan: Plan) -> list[Statement]:
@@ -60,10 +78,8 @@ def scan_statement(relation: Relation, checks: list) -> Statement:
     for index, check in enumerate(checks):
         if isinstance(check, RowCheck):
             columns.append(f"count(*) FILTER (WHERE {check.violation}) AS \"v{index}\"")
-            columns.append(f"count(*) AS \"n{index}\"")
         else:
             columns.append(f"CAST({check.violation} AS INTEGER) AS \"v{index}\"")
-            columns.append(f"1 AS \"n{index}\"")
     sql = (f"{_comment(f'one scan of {relation.label}', checks)}\n"
            f"SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {relation.from_sql()}")
     return Statement("scan", relation, sql, tuple(checks))
@@ -113,7 +129,7 @@ def group_statement(relation: Relation, keys: tuple[str, ...], checks: list) -> 
 
 def raw_statement(check: RawSqlCheck) -> Statement:
     sql = (f"{_comment('raw SQL rule', [check])}\n"
-           f"SELECT count(*) AS \"v0\", count(*) AS \"n0\" FROM (\n{check.query}\n) AS \"__raw\"")
+           f"SELECT 1, count(*) AS \"v0\", count(*) AS \"n0\" FROM (\n{check.query}\n) AS \"__raw\"")
     return Statement("raw", check.relation, sql, (check,))
 
 
@@ -123,9 +139,8 @@ def raw_statement(check: RawSqlCheck) -> Statement:
 def sample_sql(check: Check, limit: int) -> str | None:
     relation = check.relation
     row = relation.column(ROW_COLUMN)
-    shown = [c for c in check.shown_columns if c != row]
     if isinstance(check, RowCheck):
-        values = ", ".join([f"{row} AS \"row\""] + [f"{c} AS {identifier(_label(c))}" for c in shown])
+        values = ", ".join([f"{row} AS \"row\""] + [f"{sql} AS {identifier(label)}" for label, sql in check.shown_columns])
         return (f"SELECT {values} FROM {relation.from_sql()} WHERE {check.violation} "
                 f"ORDER BY 1 LIMIT {int(limit)}")
     if isinstance(check, UniqueCheck):
@@ -139,17 +154,11 @@ def sample_sql(check: Check, limit: int) -> str | None:
         keys = check.keys
         scope = f" AND {_keys_present(keys)}" if check.skip_null_keys else ""
         return (f"WITH \"__groups\" AS ({grouped_relation(relation, keys, [check])}) "
-                f"SELECT * FROM \"__groups\" WHERE {check.violation}{scope} "
+                f"SELECT * RENAME (\"__rows\" AS \"rows\") FROM \"__groups\" WHERE {check.violation}{scope} "
                 f"ORDER BY {', '.join(identifier(k) for k in keys)} NULLS FIRST LIMIT {int(limit)}")
     if isinstance(check, RawSqlCheck):
         return f"SELECT * FROM (\n{check.query}\n) AS \"__raw\" LIMIT {int(limit)}"
     return None
-
-
-def _label(column_sql: str) -> str:
-    """`"spans"."start"` is shown in samples as `start`; a joined `"gold"."label"` as `gold.label`."""
-    parts = [p.replace('""', '"') for p in column_sql[1:-1].split('"."')]
-    return parts[-1] if len(parts) == 1 else ".".join(parts) if parts[0] else parts[-1]
 
 
 # ---- which rows broke which checks --------------------------------------------------------
@@ -200,3 +209,26 @@ def _row_flag(base: Relation, check: Check, index: int, joins: list, windows: li
                      f"FROM \"__groups\" WHERE {check.violation}) AS {identifier(alias)} ON {on}")
         return f"coalesce({identifier(alias)}.\"failing\", FALSE)"
     return None
+
+
+# ---- `specc compile --target sql` ---------------------------------------------------------
+
+
+class SqlBackend(Backend):
+    """Prints the statements `specc check` runs, each headed by the checks it evaluates."""
+
+    name = "sql"
+    description = "the DuckDB SQL of every check, one statement per scan or grouping"
+    writes_files = False
+
+    def render(self, checked) -> dict[str, str]:
+        from ..plan import build_plan
+
+        plan = build_plan(checked)
+        parts = [f"-- specc {checked.name}: checks compiled for DuckDB; tables are the spec's tables, "
+                 f"each with a {ROW_COLUMN} column numbering its source rows"]
+        parts.extend(statement.sql + ";" for statement in statements(plan))
+        for metric in plan.metrics:
+            parts.append(f"-- metric {metric.id}: {metric.metric} {' '.join(metric.options)} on {metric.table} "
+                         f"(computed from counts by specc.metrics)".replace("\n", " "))
+        return {f"{checked.name}.sql": "\n\n".join(parts) + "\n"}

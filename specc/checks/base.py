@@ -67,7 +67,7 @@ class Check:
     source: Span | None = None
     tolerance: Tolerance | None = None
     bounds: tuple[Bound, ...] = ()
-    shown_columns: tuple[str, ...] = ()  # SQL expressions shown beside each sample
+    shown_columns: tuple[tuple[str, str], ...] = ()  # (label, SQL) shown beside each sample
     attributable: bool = True  # violations belong to rows, so quarantine can set rows aside
 
     scope = "row"

@@ -22,7 +22,7 @@ def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
         checks.append(UniqueCheck(
             f"{relation.table}.primary_key", "column", relation, "error",
             f"Each ({', '.join(keys)}) must appear once", table.span, keys=keys,
-            shown_columns=tuple(relation.column(k) for k in keys),
+            shown_columns=tuple((k, relation.column(k)) for k in keys),
         ))
     return checks
 
@@ -34,7 +34,7 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
 
     def row_check(check: str, violation: str, message: str, source) -> RowCheck:
         return RowCheck(f"{relation.table}.{name}.{check}", "column", relation, "error", message, source,
-                        violation=violation, shown_columns=(quoted,))
+                        violation=violation, shown_columns=((name, quoted),))
 
     checks = []
     if type_checked:
@@ -68,12 +68,12 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         checks.append(RowCheck(
             f"{relation.table}.{name}.references", "reference", relation, "error",
             f"`{name}` must exist in {target}", reference.span,
-            violation=f"{quoted} IS NOT NULL AND {quoted} NOT IN ({subquery})", shown_columns=(quoted,),
+            violation=f"{quoted} IS NOT NULL AND {quoted} NOT IN ({subquery})", shown_columns=((name, quoted),),
         ))
     if column.has(ast.Key) or column.has(ast.Unique):
         source = (column.find(ast.Key) or column.find(ast.Unique))[0].span
         checks.append(UniqueCheck(f"{relation.table}.{name}.unique", "column", relation, "error",
-                                  f"`{name}` must be unique", source, keys=(name,), shown_columns=(quoted,)))
+                                  f"`{name}` must be unique", source, keys=(name,), shown_columns=((name, quoted),)))
     return checks
 
 

@@ -36,7 +36,7 @@ def _rule_check(spec, relation: Relation, rule: ast.Rule):
     scope = rule_scope(condition)
     if scope == "unique":
         keys = tuple(c.text for c in condition.columns)
-        return UniqueCheck(**common, keys=keys, shown_columns=tuple(relation.column(k) for k in keys))
+        return UniqueCheck(**common, keys=keys, shown_columns=tuple((k, relation.column(k)) for k in keys))
     if scope == "sql":
         return RawSqlCheck(**common, query=condition.query.strip().rstrip(";"))
     shares = _shares_in(condition)
@@ -46,7 +46,7 @@ def _rule_check(spec, relation: Relation, rule: ast.Rule):
         return _group_check(common, compiler, condition, relation)
     if scope == "table":
         return TableCheck(**common, violation=compiler.violation(condition))
-    shown = tuple(dict.fromkeys(compiler.compile(ref) for ref in _column_refs(condition)))
+    shown = tuple(dict.fromkeys((str(ref), compiler.compile(ref)) for ref in _column_refs(condition)))
     return RowCheck(**common, violation=compiler.violation(condition), shown_columns=shown)
 
 
@@ -55,7 +55,7 @@ def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation
     keys = tuple(k.text for k in aggregates[0].per)
     named = []
     for index, aggregate in enumerate(aggregates):
-        alias = f"{common['id']}#{index}"  # rule ids are unique, so aliases never clash
+        alias = _aggregate_label(aggregate, f"{common['id']}#{index}")
         compiler.aggregate_aliases[id(aggregate)] = alias
         named.append((alias, compiler.aggregate_sql(aggregate)))
     return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys))
@@ -85,3 +85,18 @@ def _column_refs(node) -> list[ast.ColumnRef]:
     if isinstance(node, ast.ColumnRef):
         return [node]
     return [found for child in children_of(node) for found in _column_refs(child)]
+
+
+def _aggregate_label(aggregate: ast.Aggregate, unique_suffix: str) -> str:
+    """How a group's aggregate is named in samples: `count`, `count distinct annotator`,
+    `sum(seconds)`. Over a column, equal names mean equal SQL, so rules sharing a grouping
+    share the column; an aggregate of an expression gets a name of its own."""
+    argument = aggregate.argument
+    if argument is not None and not isinstance(argument, ast.ColumnRef):
+        return f"{aggregate.function}(expression {unique_suffix})"
+    text = str(argument)
+    if aggregate.function == "count":
+        return "count"
+    if aggregate.function == "count_distinct":
+        return f"count distinct {text}"
+    return f"{aggregate.function}({text})"
