@@ -154,11 +154,19 @@ def sample_sql(check: Check, limit: int) -> str | None:
         keys = check.keys
         scope = f" AND {_keys_present(keys)}" if check.skip_null_keys else ""
         return (f"WITH \"__groups\" AS ({grouped_relation(relation, keys, [check])}) "
-                f"SELECT * RENAME (\"__rows\" AS \"rows\") FROM \"__groups\" WHERE {check.violation}{scope} "
+                f"SELECT {_group_sample_columns(check)} FROM \"__groups\" WHERE {check.violation}{scope} "
                 f"ORDER BY {', '.join(identifier(k) for k in keys)} NULLS FIRST LIMIT {int(limit)}")
     if isinstance(check, RawSqlCheck):
         return f"SELECT * FROM (\n{check.query}\n) AS \"__raw\" LIMIT {int(limit)}"
     return None
+
+
+def _group_sample_columns(check: GroupCheck) -> str:
+    columns = [identifier(k) for k in check.keys] + ['"__rows" AS "rows"']
+    columns += [identifier(alias) for alias, _ in check.aggregates]
+    if check.share_of_rows:
+        columns.append('round("__share", 4) AS "share"')
+    return ", ".join(dict.fromkeys(columns))
 
 
 # ---- which rows broke which checks --------------------------------------------------------

@@ -38,8 +38,10 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
 
     checks = []
     if type_checked:
-        checks.append(row_check("type", f"{relation.column(TYPE_FLAG_PREFIX + name)} IS NOT NULL",
-                                f"`{name}` must be a {value_type}", column.type.span))
+        delivered = relation.column(TYPE_FLAG_PREFIX + name)
+        checks.append(RowCheck(f"{relation.table}.{name}.type", "column", relation, "error",
+                               f"`{name}` must be a {value_type}", column.type.span,
+                               violation=f"{delivered} IS NOT NULL", shown_columns=((name, delivered),)))
     if column.has(ast.Required) or column.has(ast.Key):
         source = (column.find(ast.Required) or column.find(ast.Key))[0].span
         checks.append(row_check("required", f"{quoted} IS NULL", f"`{name}` is required", source))
