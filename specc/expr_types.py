@@ -180,18 +180,23 @@ class TypeChecker:
         elif not _comparable(left, right):
             hint = "durations are written like `48h`, `30m` or `2d`" if DURATION in (left, right) else None
             self.report("E201", node, f"cannot compare {left} with {right}", hint)
-        self._check_labels(node.left, left, [node.right])
-        self._check_labels(node.right, right, [node.left])
+        excluding = node.operator == "!="
+        self._check_labels(node.left, left, [node.right], excluding)
+        self._check_labels(node.right, right, [node.left], excluding)
         return BOOL
 
-    def _check_labels(self, operand, operand_type: ValueType, literals) -> None:
-        """Strings compared with a taxonomy column must be labels of that taxonomy."""
+    def _check_labels(self, operand, operand_type: ValueType, literals, excluding: bool = False) -> None:
+        """Strings compared with a taxonomy column must be labels of that taxonomy.
+
+        A label named only to exclude it (`label != "MISC"`) is how a rule polices a
+        deprecated label, so only positive uses are recorded for the deprecation warning."""
         if not operand_type.taxonomy:
             return
         tree = self.scope.taxonomies.get(operand_type.taxonomy)
         for literal in literals:
             if isinstance(literal, ast.Literal) and literal.kind == "string" and tree is not None:
-                self.scope.used_labels.append((operand_type.taxonomy, literal.value, literal))
+                if not excluding:
+                    self.scope.used_labels.append((operand_type.taxonomy, literal.value, literal))
                 if literal.value not in tree.nodes:
                     self.report("E105", literal, f"`{literal.value}` is not a label of taxonomy `{tree.name}`",
                                 did_you_mean(literal.value, tree.codes()))
@@ -221,7 +226,7 @@ class TypeChecker:
         for value in node.values:
             if not _comparable(operand, self.infer(value)):
                 self.report("E201", value, f"cannot compare {operand} with {self.infer(value)}")
-        self._check_labels(node.operand, operand, node.values)
+        self._check_labels(node.operand, operand, node.values, node.negated)
         return BOOL
 
     def _taxonomy_of(self, node, operand: ValueType, what: str):
@@ -234,7 +239,7 @@ class TypeChecker:
         operand = self.infer(node.operand)
         tree = self._taxonomy_of(node, operand, "in subtree")
         if tree is not None:
-            self._check_labels(node.operand, operand, [node.code])
+            self._check_labels(node.operand, operand, [node.code], node.negated)
         return BOOL
 
     def _inleaves(self, node: ast.InLeaves) -> ValueType:

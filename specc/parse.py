@@ -45,7 +45,6 @@ _TERMINAL_WORDS = {
     "COLON": "`:`",
     "COMMA": "`,`",
     "DOT": "`.`",
-    "__ANON_0": "`..`",
 }
 
 
@@ -81,7 +80,7 @@ def _parser() -> Lark:
 
 @functools.lru_cache(maxsize=1)
 def _keyword_words() -> dict[str, str]:
-    """Anonymous keyword terminals (`spec`, `table`, …) shown as the word itself."""
+    """Anonymous terminals (`spec`, `table`, `..`, …) shown as the text they stand for."""
     words = {}
     for terminal in _parser().terminals:
         pattern = terminal.pattern

@@ -194,13 +194,27 @@ def row_verdict_sql(table: str, checks: list, error_ids: set[str]) -> str | None
             f"FROM {source} {' '.join(joins)}")
 
 
+def _failing_rows_sql(check: Check) -> str | None:
+    """Row numbers of the rows a check over a joined or derived relation found at fault."""
+    relation = check.relation
+    row = relation.column(ROW_COLUMN)
+    if isinstance(check, RowCheck):
+        return f"SELECT {row} FROM {relation.from_sql()} WHERE {check.violation}"
+    if isinstance(check, UniqueCheck):
+        keys = ", ".join(relation.column(k) for k in check.keys)
+        present = " AND ".join(f"{relation.column(k)} IS NOT NULL" for k in check.keys)
+        return (f"SELECT \"row\" FROM (SELECT {row} AS \"row\", {present} AS \"present\", "
+                f"count(*) OVER (PARTITION BY {keys}) AS \"copies\" FROM {relation.from_sql()}) "
+                f"WHERE \"copies\" > 1 AND \"present\"")
+    return None
+
+
 def _row_flag(base: Relation, check: Check, index: int, joins: list, windows: list) -> str | None:
     if not check.attributable:
         return None
     if check.relation != base:
-        row = check.relation.column(ROW_COLUMN)
-        return (f"({base.column(ROW_COLUMN)} IN (SELECT {row} FROM {check.relation.from_sql()} "
-                f"WHERE {check.violation}))") if isinstance(check, RowCheck) else None
+        failing = _failing_rows_sql(check)
+        return f"({base.column(ROW_COLUMN)} IN ({failing}))" if failing else None
     if isinstance(check, RowCheck):
         return f"({check.violation})"
     if isinstance(check, UniqueCheck):

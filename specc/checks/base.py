@@ -22,9 +22,15 @@ class Relation:
     table: str
     join_table: str | None = None
     join_keys: tuple[str, ...] = ()
+    # Columns computed per row before any check reads the table — window functions such as
+    # "does this span overlap an earlier one", or a normalised text to group duplicates by.
+    derived: tuple[tuple[str, str], ...] = ()
 
     def from_sql(self) -> str:
         base = identifier(self.table)
+        if self.derived:
+            columns = ", ".join(f"{sql} AS {identifier(alias)}" for alias, sql in self.derived)
+            base = f"(SELECT *, {columns} FROM {base}) AS {base}"
         if self.join_table is None:
             return base
         on = " AND ".join(
@@ -38,7 +44,8 @@ class Relation:
 
     @property
     def label(self) -> str:
-        return self.table if self.join_table is None else f"{self.table} with {self.join_table}"
+        label = self.table if self.join_table is None else f"{self.table} with {self.join_table}"
+        return label + (" (with derived columns)" if self.derived else "")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import duckdb
 
 from .errors import MetricError
 from .percent import AGREEMENT_CTES
-from .relation import Ratings, categories_cte, execute, ratings, with_order
+from .relation import Ratings, categories_cte, one_row, ratings, with_order
 from .results import AlphaResult
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -169,7 +169,7 @@ def alpha_of(
 ) -> AlphaResult:
     """Alpha over already normalised ratings (a derived relation, or one coder left out)."""
     check_level(level)
-    row = execute(con, alpha_sql(source, level, order), {**source.parameters, **(parameters or {})}).fetchone()
+    row = one_row(con, alpha_sql(source, level, order), {**source.parameters, **(parameters or {})})
     return alpha_result(level, *row)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .relation import Ratings, execute, ratings
+from .relation import Ratings, one_row, ratings
 from .results import PercentAgreementResult
 
 # Over a `ratings(unit, coder, value)` CTE; `agreement` has one row.
@@ -44,6 +44,6 @@ def percent_agreement(
 
 def percent_agreement_of(con: duckdb.DuckDBPyConnection, source: Ratings) -> PercentAgreementResult:
     sql = f"WITH ratings AS ({source.sql}),{AGREEMENT_CTES}\nSELECT units, pairable_values, coders, percent FROM agreement"
-    units, pairable_values, coders, percent = execute(con, sql, source.parameters).fetchone()
+    units, pairable_values, coders, percent = one_row(con, sql, source.parameters)
     reason = None if units else "no unit has values from two or more coders"
     return PercentAgreementResult(percent, units, coders, int(pairable_values), reason)

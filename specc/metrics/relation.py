@@ -99,10 +99,11 @@ def check_numeric(con: duckdb.DuckDBPyConnection, relation: str, value: str, val
     if is_numeric(value_type):
         return
     column = identifier(value)
-    row = con.execute(
+    row = one_row(
+        con,
         f"SELECT count(*), min(CAST({column} AS VARCHAR)) FROM {identifier(relation)}"
-        f" WHERE {column} IS NOT NULL AND TRY_CAST({column} AS DOUBLE) IS NULL"
-    ).fetchone()
+        f" WHERE {column} IS NOT NULL AND TRY_CAST({column} AS DOUBLE) IS NULL",
+    )
     if row[0]:
         raise MetricError(
             f"column `{value}` has {row[0]} non-numeric value(s), e.g. {row[1]!r};"
@@ -141,11 +142,12 @@ def with_order(con: duckdb.DuckDBPyConnection, source: Ratings, order: list | No
     if len(set(labels)) != len(labels):
         raise MetricError("the category order lists a category twice")
     parameters = {**source.parameters, "category_order": labels}
-    missing = con.execute(
+    missing = one_row(
+        con,
         f"SELECT count(DISTINCT value), min(CAST(value AS VARCHAR)) FROM ({source.sql})"
         " WHERE CAST(value AS VARCHAR) NOT IN (SELECT unnest($category_order))",
         parameters,
-    ).fetchone()
+    )
     if missing[0]:
         raise MetricError(
             f"{missing[0]} value(s) are not in the category order, e.g. {missing[1]!r}"
@@ -157,3 +159,27 @@ def execute(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict):
     """Run `sql` with just the named parameters it uses (DuckDB rejects unused ones)."""
     used = {name: value for name, value in parameters.items() if f"${name}" in sql}
     return con.execute(sql, used)
+
+
+def one_row(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = None) -> tuple:
+    """The single row of an aggregate query, fetched to the end so the connection is free again."""
+    return execute(con, sql, parameters or {}).fetchall()[0]
+
+
+def check_one_value_per_coder(con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str) -> None:
+    """Pairwise metrics assume one value per (unit, coder); a spec checks this with a rule."""
+    require_columns(con, relation, unit, coder)
+    count, example_unit, example_coder = one_row(
+        con,
+        f"SELECT count(*), min(CAST(unit AS VARCHAR)),"
+        f" arg_min(CAST(coder AS VARCHAR), CAST(unit AS VARCHAR)) FROM ("
+        f"SELECT {identifier(unit)} AS unit, {identifier(coder)} AS coder FROM {identifier(relation)}"
+        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(coder)} IS NOT NULL"
+        f" GROUP BY ALL HAVING count(*) > 1)",
+    )
+    if count:
+        raise MetricError(
+            f"{count} (unit, coder) pair(s) have more than one row, e.g. unit {example_unit!r}"
+            f" and coder {example_coder!r};"
+            " agreement needs one value per coder and unit"
+        )

@@ -1,0 +1,322 @@
+"""Built-in checks that declaring a task switches on, named `TASK.CHECK`.
+
+Each task kind brings the mistakes everyone checks by hand today (a span outside its text,
+two labels for one item, a ranking that is not a permutation of what was shown…). A spec
+can change a check's severity or switch it off: `check span_overlap warn`, `check … off`.
+Checks whose inputs the task does not name (no `text` role, no `responses` role) are left
+out rather than guessed.
+"""
+
+from __future__ import annotations
+
+from .. import ast
+from ..expr_types import column_type
+from ..sqlsafe import identifier, literal
+from .base import GroupCheck, Relation, RowCheck, UniqueCheck
+
+# Default severities; everything else is an error.
+WARN_BY_DEFAULT = {"duplicate_prompt", "duplicate_response", "refusal_phrase"}
+
+EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
+PHONE = r"(\+?[0-9][0-9 ().-]{7,}[0-9])"
+REFUSALS = ("as an ai language model", "i cannot help with that", "i'm sorry, but i can't",
+            "i am unable to assist")
+
+
+class _TaskContext:
+    """What a task's checks need: its roles as SQL, its relation, and its settings."""
+
+    def __init__(self, spec, task: ast.Task):
+        self.spec = spec
+        self.task = task
+        self.table = task.table.text
+        self.relation = Relation(self.table)
+        self.settings = {s.check.text: s.setting for s in task.checks}
+
+    def has(self, role: str) -> bool:
+        return self.task.role(role) is not None
+
+    def ref(self, role: str, index: int = 0) -> ast.ColumnRef:
+        return self.task.role(role).columns[index]
+
+    def column(self, role: str, index: int = 0) -> str:
+        ref = self.ref(role, index)
+        return self.relation.column(ref.column, ref.table)
+
+    def type_of(self, role: str):
+        ref = self.ref(role)
+        table = self.spec.tables[ref.table or self.table]
+        return column_type(table.column(ref.column).type, self.spec.taxonomies, self.spec.records)
+
+    def allows(self, option: str) -> bool:
+        return any(a.text == option for a in self.task.allows)
+
+    def severity(self, check: str) -> str | None:
+        setting = self.settings.get(check)
+        if setting == "off":
+            return None
+        return setting or ("warn" if check in WARN_BY_DEFAULT else "error")
+
+    def common(self, check: str, message: str, relation: Relation | None = None) -> dict | None:
+        severity = self.severity(check)
+        if severity is None:
+            return None
+        source = next((s.span for s in self.task.checks if s.check.text == check), self.task.span)
+        return dict(id=f"{self.task.name.text}.{check}", kind="builtin", relation=relation or self.relation,
+                    severity=severity, message=message, source=source)
+
+    def shown(self, *roles: str) -> tuple[tuple[str, str], ...]:
+        return tuple((str(self.ref(r)), self.column(r)) for r in roles if self.has(r))
+
+
+def task_checks(spec, task: ast.Task) -> list:
+    context = _TaskContext(spec, task)
+    builders = _BUILDERS.get(task.kind.text, ())
+    return [check for build in builders for check in build(context) if check is not None]
+
+
+def _row(context: _TaskContext, check: str, message: str, violation: str, shown, relation=None):
+    common = context.common(check, message, relation)
+    if common is None:
+        return None
+    return RowCheck(**common, violation=violation, shown_columns=shown)
+
+
+# ---- classification and multilabel --------------------------------------------------------
+
+
+def _single_label(context: _TaskContext):
+    common = context.common("single_label", "Exactly one label per unit and annotator")
+    if common is None:
+        return []
+    unit, annotator = context.ref("unit").column, context.ref("annotator").column
+    label = context.column("label")
+    return [GroupCheck(**common, keys=(unit, annotator), aggregates=(("labels", "count(*)"),),
+                       violation='"labels" <> 1')]
+
+
+def _multilabel(context: _TaskContext):
+    label = context.column("label")
+    unit, annotator = context.ref("unit").column, context.ref("annotator").column
+    checks = []
+    bound = context.task.cardinality
+    if context.type_of("label").kind == "list":
+        checks.append(_row(context, "no_repeated_label", "A label may appear once per answer",
+                           f"len(list_distinct({label})) < len(list_filter({label}, lambda x: x IS NOT NULL))",
+                           context.shown("unit", "annotator", "label")))
+        if bound is not None:
+            checks.append(_row(context, "label_cardinality", f"Each answer needs {_bound_words(bound)} labels",
+                               _outside(f"len({label})", bound), context.shown("unit", "annotator", "label")))
+        return checks
+    common = context.common("no_repeated_label", "A label may appear once per unit and annotator")
+    if common is not None:
+        label_name = context.ref("label").column
+        checks.append(UniqueCheck(**common, keys=(unit, annotator, label_name),
+                                  shown_columns=context.shown("unit", "annotator", "label")))
+    common = context.common("label_cardinality", f"Each answer needs {_bound_words(bound)} labels") if bound else None
+    if common is not None:
+        checks.append(GroupCheck(**common, keys=(unit, annotator), aggregates=(("labels", f"count({label})"),),
+                                 violation=_outside('"labels"', bound)))
+    return checks
+
+
+def _outside(size: str, bound: ast.LengthBound) -> str:
+    tests = []
+    if bound.low is not None:
+        tests.append(f"{size} < {literal(bound.low)}")
+    if bound.high is not None:
+        tests.append(f"{size} > {literal(bound.high)}")
+    return "coalesce(" + (" OR ".join(tests) or "FALSE") + ", FALSE)"
+
+
+def _bound_words(bound: ast.LengthBound) -> str:
+    if bound.low is not None and bound.high is not None:
+        return f"{bound.low} to {bound.high}"
+    return f"at least {bound.low}" if bound.low is not None else f"at most {bound.high}"
+
+
+# ---- spans --------------------------------------------------------------------------------
+
+
+def _text_relation(context: _TaskContext) -> tuple[Relation, str] | None:
+    """The span table joined to the document text on the unit column, when a `text` role names one."""
+    if not context.has("text"):
+        return None
+    text = context.ref("text")
+    unit = context.ref("unit").column
+    if text.table is None or text.table == context.table:
+        return context.relation, context.relation.column(text.column)
+    relation = Relation(context.table, text.table, (unit,))
+    return relation, relation.column(text.column, text.table)
+
+
+def _spans(context: _TaskContext):
+    start, end = context.column("span", 0), context.column("span", 1)
+    shown = context.shown("unit", "annotator", "span", "label")
+    checks = []
+    joined = _text_relation(context)
+    if joined is not None:
+        relation, text = joined
+        checks.append(_row(context, "span_bounds", "A span must lie inside its text: 0 <= start < end <= length(text)",
+                           f"coalesce({start} < 0 OR {end} <= {start} OR {end} > length({text}), FALSE)",
+                           shown, relation))
+        piece = f"substring({text}, {start} + 1, {end} - {start})"
+        checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
+                           f"coalesce({end} > {start} AND trim({piece}) = '', FALSE)", shown, relation))
+        if context.has("span_text"):
+            span_text = context.column("span_text")
+            checks.append(_row(context, "span_text_matches", "The exported span text must equal the text it covers",
+                               f"coalesce({span_text} <> {piece}, FALSE)",
+                               shown + context.shown("span_text"), relation))
+    else:
+        checks.append(_row(context, "span_bounds", "A span must start at 0 or later and end after it starts",
+                           f"coalesce({start} < 0 OR {end} <= {start}, FALSE)", shown))
+        if context.has("span_text"):
+            checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
+                               f"coalesce(trim({context.column('span_text')}) = '', FALSE)", shown))
+    if not context.allows("overlap"):
+        checks.append(_overlap(context, shown))
+    return checks
+
+
+def _overlap(context: _TaskContext, shown):
+    """A span overlaps when it starts before the furthest end of the same annotator's
+    earlier spans on the unit (ordered by start, then end): each overlapping pair counts once,
+    on its later span."""
+    unit, annotator = context.column("unit"), context.column("annotator")
+    start, end = context.column("span", 0), context.column("span", 1)
+    alias = f"__overlap_{context.task.name.text}"
+    window = (f"max({end}) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
+              f"{context.relation.column('__specc_row')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    relation = Relation(context.table, derived=((alias, window),))
+    return _row(context, "span_overlap", "Spans of one annotator on one unit must not overlap",
+                f"coalesce({start} < {relation.column(alias)}, FALSE)", shown, relation)
+
+
+# ---- tokens (BIO) -------------------------------------------------------------------------
+
+
+def _bio(context: _TaskContext):
+    tag = context.column("tag")
+    unit, annotator = context.column("unit"), context.column("annotator")
+    order = context.column("position") if context.has("position") else context.relation.column("__specc_row")
+    alias = f"__previous_tag_{context.task.name.text}"
+    window = f"lag({tag}) OVER (PARTITION BY {unit}, {annotator} ORDER BY {order})"
+    relation = Relation(context.table, derived=((alias, window),))
+    previous = relation.column(alias)
+    entity = f"substring({tag}, 3)"
+    violation = (f"coalesce(NOT regexp_full_match({tag}, '(O|[BI]-.+)') OR "
+                 f"(starts_with({tag}, 'I-') AND coalesce({previous} NOT IN ('B-' || {entity}, 'I-' || {entity}), TRUE)), FALSE)")
+    return [_row(context, "bio_sequence", "Tags must be O, B-X or I-X, and I-X must follow B-X or I-X",
+                 violation, context.shown("unit", "annotator", "token", "tag"), relation)]
+
+
+# ---- ratings ------------------------------------------------------------------------------
+
+
+def _rating(context: _TaskContext):
+    scale = context.task.scale
+    if scale is None:
+        return []
+    rating = context.column("rating")
+    tests = [f"{rating} < {literal(scale.low)}", f"{rating} > {literal(scale.high)}"]
+    if scale.step:
+        steps = f"(({rating} - {literal(scale.low)}) / {literal(scale.step)})"
+        tests.append(f"abs({steps} - round({steps})) > 1e-9")
+    words = f"between {scale.low} and {scale.high}" + (f" in steps of {scale.step}" if scale.step else "")
+    return [_row(context, "rating_scale", f"A rating must be {words}", f"coalesce({' OR '.join(tests)}, FALSE)",
+                 context.shown("unit", "annotator", "rating"))]
+
+
+# ---- free text (SFT) ----------------------------------------------------------------------
+
+
+def _normalised(sql: str) -> str:
+    """Text compared for duplicates: lower case, punctuation dropped, white space folded."""
+    return f"md5(trim(regexp_replace(regexp_replace(lower({sql}), '[^a-z0-9\\s]', '', 'g'), '\\s+', ' ', 'g')))"
+
+
+def _text(context: _TaskContext):
+    prompt, response = context.column("prompt"), context.column("response")
+    shown = context.shown("unit", "annotator", "prompt", "response")
+    checks = [
+        _row(context, "text_not_empty", "Prompt and response must hold text",
+             f"coalesce(trim({prompt}), '') = '' OR coalesce(trim({response}), '') = ''", shown),
+        _row(context, "response_not_prompt", "The response must not repeat the prompt",
+             f"coalesce({_normalised(response)} = {_normalised(prompt)}, FALSE)", shown),
+        _row(context, "response_pii", "The response must not contain an e-mail address or a phone number",
+             f"coalesce(regexp_matches({response}, {literal(EMAIL)}) OR regexp_matches({response}, {literal(PHONE)}), FALSE)",
+             shown),
+        _row(context, "refusal_phrase", "The response must not be a canned refusal",
+             "coalesce(" + " OR ".join(f"contains(lower({response}), {literal(p)})" for p in REFUSALS) + ", FALSE)",
+             shown),
+    ]
+    for role, check in (("prompt", "duplicate_prompt"), ("response", "duplicate_response")):
+        alias = f"__normalised_{role}_{context.task.name.text}"
+        relation = Relation(context.table, derived=((alias, _normalised(context.column(role))),))
+        common = context.common(check, f"The same {role} (ignoring case, punctuation and spacing) appears more than once",
+                                relation)
+        if common is not None:
+            checks.append(UniqueCheck(**common, keys=(alias,), shown_columns=context.shown("unit", role)))
+    return checks
+
+
+# ---- rankings and preferences -------------------------------------------------------------
+
+
+def _response_ids(context: _TaskContext) -> str:
+    """The ids of the responses shown: a list of strings, or of records with an `id` field."""
+    responses = context.column("responses")
+    item = context.type_of("responses").item
+    if item is not None and item.kind == "record":
+        return f"list_transform({responses}, lambda r: r.id)"
+    return responses
+
+
+def _ranking(context: _TaskContext):
+    ranking = context.column("ranking")
+    ids = _response_ids(context)
+    item = context.type_of("ranking").item
+    shown = context.shown("unit", "annotator", "ranking")
+    if item is not None and item.kind in ("int", "float"):
+        # ranks aligned with the responses: 1 is best; ties repeat a rank
+        if context.allows("ties"):
+            violation = (f"len({ranking}) <> len({ids}) OR "
+                         f"len(list_filter({ranking}, lambda r: r < 1 OR r > len({ids}))) > 0")
+        else:
+            violation = f"list_sort({ranking}) <> list_transform(range(1, len({ids}) + 1), lambda i: CAST(i AS BIGINT))"
+    else:
+        violation = f"list_sort({ranking}) <> list_sort({ids})"
+    return [_row(context, "ranking_permutation", "A ranking must order exactly the responses shown"
+                 + ("" if context.allows("ties") else ", without ties"),
+                 f"coalesce({violation}, TRUE)", shown)]
+
+
+def _preference(context: _TaskContext):
+    chosen, rejected = context.column("chosen"), context.column("rejected")
+    shown = context.shown("unit", "annotator", "chosen", "rejected")
+    tie = context.column("tie") if context.has("tie") else None
+    not_tied = f"NOT coalesce({tie}, FALSE)" if tie else "TRUE"
+    checks = [_row(context, "chosen_differs", "Chosen and rejected must be different responses",
+                   f"{not_tied} AND coalesce({chosen} = {rejected}, FALSE)", shown)]
+    if context.has("responses"):
+        ids = _response_ids(context)
+        checks.append(_row(context, "chosen_among_shown", "Chosen and rejected must be among the responses shown",
+                           f"NOT coalesce(list_contains({ids}, {chosen}) AND list_contains({ids}, {rejected}), FALSE)",
+                           shown + context.shown("responses")))
+    if tie and not context.allows("ties"):
+        checks.append(_row(context, "tie_allowed", "Ties are not allowed in this task (no `allow ties`)",
+                           f"coalesce({tie}, FALSE)", shown + context.shown("tie")))
+    return checks
+
+
+_BUILDERS = {
+    "classification": (_single_label,),
+    "multilabel": (_multilabel,),
+    "spans": (_spans,),
+    "tokens": (_bio,),
+    "rating": (_rating,),
+    "text": (_text,),
+    "ranking": (_ranking,),
+    "preference": (_preference,),
+}

@@ -1,0 +1,206 @@
+"""`specc agree`: agreement over one table of annotations, with no spec.
+
+DuckDB reads the file itself (the path is bound as a parameter), the metrics run in
+`specc.metrics`, and this module only turns options into calls and results into text or
+JSON. Bad input becomes a `UsageError` naming the file, which the `specc` group renders as
+a message with exit code 2.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+
+import click
+import duckdb
+
+from ..diagnostics import UsageError
+from ..metrics import (
+    LEVELS,
+    WEIGHTS,
+    MetricError,
+    bootstrap_alpha,
+    check_one_value_per_coder,
+    cohen_kappa,
+    fleiss_kappa,
+    krippendorff_alpha,
+    per_annotator_agreement,
+    percent_agreement,
+)
+
+TABLE = "annotations"
+
+READERS = {  # file extension -> DuckDB table function call with the path as parameter
+    ".csv": "read_csv_auto(?)",
+    ".tsv": "read_csv_auto(?, delim = '\t')",
+    ".parquet": "read_parquet(?)",
+    ".json": "read_json_auto(?)",
+    ".jsonl": "read_json_auto(?, format = 'newline_delimited')",
+    ".ndjson": "read_json_auto(?, format = 'newline_delimited')",
+}
+
+METRICS = ("alpha", "fleiss", "cohen", "percent")
+
+NAMES = {
+    "alpha": "Krippendorff's alpha",
+    "fleiss": "Fleiss' kappa",
+    "cohen": "Cohen's kappa (mean over pairs)",
+    "percent": "Percent agreement",
+}
+
+
+@click.command("agree")
+@click.option("--data", "path", required=True, help="Annotations: .csv, .tsv, .parquet, .json, .jsonl/.ndjson.")
+@click.option("--unit", required=True, help="Column naming the unit (item) rated.")
+@click.option("--coder", required=True, help="Column naming the annotator.")
+@click.option("--value", required=True, help="Column holding the label or rating.")
+@click.option("--level", type=click.Choice(LEVELS), default=None, help="Level of measurement [nominal].")
+@click.option("--metric", type=click.Choice(METRICS), default="alpha", show_default=True)
+@click.option("--weights", type=click.Choice(list(WEIGHTS)), default="none", show_default=True,
+              help="Cohen's kappa weights over the category order.")  # fmt: skip
+@click.option("--order", default=None, help="Ordinal categories, lowest first, comma-separated.")
+@click.option("--bootstrap", "iterations", type=click.IntRange(min=1), default=None,
+              help="Bootstrap draws over units for a 95% interval (alpha).")  # fmt: skip
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
+@click.option("--per-annotator", is_flag=True, help="Each annotator against the others.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def agree(path, unit, coder, value, level, metric, weights, order, iterations, seed, per_annotator, output_format):
+    """Agreement between annotators over one table, e.g. Krippendorff's alpha."""
+    options = dict(unit=unit, coder=coder, value=value, level=level or "nominal", weights=weights,
+                   order=order.split(",") if order else None, iterations=iterations, seed=seed)  # fmt: skip
+    check_options(metric, level, iterations)
+    report = measure(load(path), metric, options, per_annotator, path)
+    click.echo(json.dumps(report, indent=2) if output_format == "json" else render(report))
+
+
+def check_options(metric: str, level: str | None, iterations: int | None) -> None:
+    if metric in ("fleiss", "percent") and level not in (None, "nominal"):
+        raise UsageError(f"--metric {metric} compares categories: it has no --level {level}")
+    if iterations is not None and metric != "alpha":
+        raise UsageError("--bootstrap applies to --metric alpha")
+
+
+def load(path: str) -> duckdb.DuckDBPyConnection:
+    """A connection holding the file as table `annotations`, read by DuckDB itself."""
+    reader = READERS.get(os.path.splitext(path)[1].lower())
+    if reader is None:
+        raise UsageError(f"cannot read this kind of file; use one of {', '.join(READERS)}", where=path)
+    if os.path.isdir(path) or not glob.glob(path):
+        raise UsageError("no such file", where=path)
+    con = duckdb.connect()
+    try:
+        con.execute(f"CREATE TABLE {TABLE} AS SELECT * FROM {reader}", [path]).fetchall()
+    except duckdb.Error as error:
+        raise UsageError(f"cannot read the file: {first_line(error)}", where=path) from None
+    return con
+
+
+def first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def measure(con, metric: str, options: dict, per_annotator: bool, path: str) -> dict:
+    try:
+        check_one_value_per_coder(con, TABLE, options["unit"], options["coder"])
+        report = {"metric": metric, **compute(con, metric, options)}
+        if per_annotator:
+            report["per_annotator"] = annotators(con, options)
+    except MetricError as error:
+        raise UsageError(str(error).replace(f"`{TABLE}`", "the data"), where=path) from None
+    except duckdb.Error as error:
+        raise UsageError(f"cannot compute {metric}: {first_line(error)}", where=path) from None
+    return report
+
+
+def columns(options: dict) -> dict:
+    return {name: options[name] for name in ("unit", "coder", "value")}
+
+
+def compute(con, metric: str, options: dict) -> dict:
+    if metric == "alpha":
+        return alpha_report(con, options)
+    if metric == "fleiss":
+        result = fleiss_kappa(con, TABLE, **columns(options))
+        return {"level": "nominal", **result.to_dict(), "percent_agreement": result.percent_agreement}
+    if metric == "cohen":
+        cohen = {"weights": options["weights"], "order": options["order"]}
+        return {"level": options["level"], **cohen_kappa(con, TABLE, **columns(options), **cohen).to_dict()}
+    result = percent_agreement(con, TABLE, **columns(options))
+    return {"level": "nominal", **result.to_dict(), "percent_agreement": result.value}
+
+
+def alpha_report(con, options: dict) -> dict:
+    common = {**columns(options), "level": options["level"], "order": options["order"]}
+    if options["iterations"] is None:
+        return krippendorff_alpha(con, TABLE, **common).to_dict()
+    return bootstrap_alpha(con, TABLE, **common, iterations=options["iterations"], seed=options["seed"]).to_dict()
+
+
+def annotators(con, options: dict) -> list:
+    result = per_annotator_agreement(
+        con, TABLE, **columns(options), level=options["level"], weights=options["weights"], order=options["order"]
+    )
+    return result.to_dict()["annotators"]
+
+
+def number(value) -> str:
+    return "undefined" if value is None else f"{value:.3f}"
+
+
+def render(report: dict) -> str:
+    lines = [headline(report)]
+    interval = report.get("interval")
+    if interval:
+        lines.append(
+            f"  {interval['confidence']:.0%} interval: {number(interval['low'])} to {number(interval['high'])}"
+            f" ({interval['iterations']} bootstrap draws over units, seed {interval['seed']})"
+        )
+    lines.append(f"  percent agreement: {number(report.get('percent_agreement'))}")
+    lines.append(
+        f"  units: {report['units']} pairable · coders: {report['coders']}"
+        f" · pairable values: {report['pairable_values']}"
+    )
+    lines.extend(details(report))
+    if "per_annotator" in report:
+        lines.extend(annotator_table(report["per_annotator"]))
+    return "\n".join(lines)
+
+
+def headline(report: dict) -> str:
+    metric = report["metric"]
+    name = NAMES[metric] + (f" ({report['level']})" if metric == "alpha" else "")
+    if metric == "cohen" and report["weights"] != "none":
+        name += f", {report['weights']} weights"
+    if report["value"] is None:
+        return f"{name}: undefined ({report.get('undefined_reason')})"
+    return f"{name}: {number(report['value'])}"
+
+
+def details(report: dict) -> list[str]:
+    if report["metric"] == "fleiss" and report["units_excluded"]:
+        return [
+            f"  {report['units_excluded']} unit(s) left out: Fleiss' kappa uses only the units"
+            f" with the modal {report['raters_per_unit']} values"
+        ]
+    if report["metric"] == "cohen":
+        return [f"  pairs of coders: {len(report['pairs'])} ({report['undefined_pairs']} undefined)"]
+    return []
+
+
+def annotator_table(rows: list) -> list[str]:
+    header = ("annotator", "ratings", "agreement", "kappa", "vs majority", "alpha without", "change")
+    table = [header] + [
+        (
+            str(row["coder"]),
+            str(row["ratings"]),
+            number(row["agreement_with_others"]),
+            number(row["kappa_with_others"]),
+            number(row["agreement_with_majority"]),
+            number(row["alpha_without"]),
+            "undefined" if row["alpha_change"] is None else f"{row['alpha_change']:+.3f}",
+        )
+        for row in rows
+    ]
+    widths = [max(len(line[i]) for line in table) for i in range(len(header))]
+    return ["", "per annotator:"] + ["  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table]

@@ -1,0 +1,675 @@
+"""AST to canonical text: what `specc fmt` writes and what the round-trip tests check.
+
+Specs are reviewed in pull requests; when every spec is laid out the same way, a diff shows
+only changes of meaning. The layout is a function of the AST and the comments alone, which
+makes formatting idempotent, and `format_parse_result` re-parses its own output and refuses
+text whose AST or comments differ, so `specc fmt` can never change what a spec says.
+
+The layout:
+
+- two-space indentation, one declaration per line, a blank line between top-level
+  declarations, except that a run of one-line preamble declarations (`spec`, `title`,
+  `owner`, `version`, `description`, `import`) or of metrics stays together;
+- table and record columns form a table: names padded to the longest name, types padded to
+  the longest type, then the constraints in their written order;
+- label attributes on their own lines, indented under their label;
+- each rule on one line: `error id "message": condition  tolerate 1%`;
+- text of several lines in a `\"\"\"` block indented inside its owner; other text in double
+  quotes, with `\\"`, `\\\\`, `\\n`, `\\t` and `\\r` escaped;
+- expressions with the fewest parentheses that keep the tree, except that `not` keeps them
+  around anything but a value: `not (x = 1)` reads unambiguously where `not x = 1` does not;
+- numbers, durations and percents as the AST's `text` fields hold them;
+- names in backticks when they are not plain identifiers or are keywords.
+
+Comments: a comment goes before the first node that starts on or after its line, at that
+node's indentation, and a comment after the last node of a block stays at the end of the
+block. So a comment at the end of a code line moves to its own line above that code line.
+Between top-level comments and declarations one blank line is kept where the source had
+any; other blank lines are not kept, and trailing whitespace is dropped from comments.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from dataclasses import dataclass
+
+from . import ast
+from .build_ast import unquote_block
+from .parse import GRAMMAR_PATH, ParseResult, parse_text
+
+
+class FormatError(Exception):
+    """A spec that cannot be written as text, or a formatter bug caught by the self-check."""
+
+
+# ---- names, strings and numbers -------------------------------------------------------------
+
+
+def _grammar_keywords() -> frozenset[str]:
+    """Every word the grammar spells out: as a name it may lex as a keyword, so it is quoted."""
+    grammar = re.sub(r"//[^\n]*", "", GRAMMAR_PATH.read_text(encoding="utf-8"))
+    return frozenset(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', grammar))
+
+
+KEYWORDS = _grammar_keywords()
+
+# The lexer is contextual: a keyword lexes as a name wherever the keyword cannot come next.
+# Where an expression operand starts, only these words are keywords, so a column `length` or
+# a function `length(...)` needs no backticks there. The round-trip tests try every keyword.
+OPERAND_KEYWORDS = frozenset(
+    {"not", "count", "share", "sum", "avg", "min", "max", "true", "false", "null",
+     "unique", "sql", "leaves", "subtree"}
+)
+
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+# Copies of the grammar's VERSION and NUMBER: a version that lexes as one stays unquoted.
+_BARE_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.\-]+)?|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+
+
+def _name(text: str, reserved: frozenset[str] = KEYWORDS) -> str:
+    if _PLAIN_NAME.fullmatch(text) and text not in reserved:
+        return text
+    if not text or "`" in text or "\n" in text:
+        raise FormatError(f"the name {text!r} cannot be written in a spec")
+    return f"`{text}`"
+
+
+def _names(identifiers) -> str:
+    return ", ".join(_name(identifier.text) for identifier in identifiers)
+
+
+def _column_ref(reference: ast.ColumnRef, reserved: frozenset[str] = KEYWORDS) -> str:
+    return ".".join(_name(part, reserved) for part in reference.parts)
+
+
+def _string(value: str) -> str:
+    return '"' + "".join(_ESCAPES.get(character, character) for character in value) + '"'
+
+
+def _text(value: str, indent: int) -> str:
+    """Text in a `text_block` position: a `\"\"\"` block when it has several lines."""
+    if "\n" in value and _fits_block(value):
+        return _block(value, indent)
+    return _string(value)
+
+
+def _block(value: str, indent: int) -> str:
+    inner = " " * (indent + 2)
+    body = "\n".join(inner + line if line else "" for line in value.split("\n"))
+    return f'"""\n{body}\n{" " * indent}"""'
+
+
+def _fits_block(value: str) -> bool:
+    # A block has no escapes and loses common indentation and outer blank lines: use it
+    # only when reading it back gives the same text.
+    if '"""' in value or "\r" in value:
+        return False
+    return unquote_block(_block(value, 0)) == value
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise FormatError(f"the number {value} cannot be written in a spec")
+    return repr(value) if isinstance(value, float) else str(value)
+
+
+def _version(value: str) -> str:
+    return value if _BARE_VERSION.fullmatch(value) else _string(value)
+
+
+def _title(title: str | None) -> str:
+    return "" if title is None else " " + _string(title)
+
+
+# ---- expressions ----------------------------------------------------------------------------
+
+# Binding strength, loosest first; an operand binding looser than its slot needs parentheses.
+OR, AND, NOT, PREDICATE, SUM, PRODUCT, ATOM = range(7)
+
+_PRECEDENCE = {
+    ast.Or: OR, ast.And: AND, ast.Not: NOT,
+    ast.Compare: PREDICATE, ast.IsNull: PREDICATE, ast.InList: PREDICATE,
+    ast.InSubtree: PREDICATE, ast.InLeaves: PREDICATE, ast.InColumn: PREDICATE,
+    ast.BetweenExpr: PREDICATE, ast.Matches: PREDICATE,
+}
+
+
+def _precedence(expr) -> int:
+    if isinstance(expr, ast.Arithmetic):
+        return SUM if expr.operator in "+-" else PRODUCT
+    return _PRECEDENCE.get(type(expr), ATOM)
+
+
+def format_expression(expr, minimum: int = OR) -> str:
+    """`expr` as text, in parentheses when it binds looser than its slot (`minimum`)."""
+    renderer = _EXPRESSION_RENDERERS.get(type(expr))
+    if renderer is None:
+        raise FormatError(f"cannot format the expression {expr!r}")
+    text = renderer(expr)
+    return f"({text})" if _precedence(expr) < minimum else text
+
+
+def _arithmetic_slots(expr: ast.Arithmetic) -> tuple[int, int]:
+    # Left-associative: `a - b - c` is `(a - b) - c`, so a right operand of the same
+    # strength needs parentheses: `a - (b - c)`.
+    return (SUM, PRODUCT) if expr.operator in "+-" else (PRODUCT, ATOM)
+
+
+def _arithmetic(expr: ast.Arithmetic) -> str:
+    left, right = _arithmetic_slots(expr)
+    return f"{format_expression(expr.left, left)} {expr.operator} {format_expression(expr.right, right)}"
+
+
+def _negated(expr, word: str) -> str:
+    return f"not {word}" if expr.negated else word
+
+
+def _in_list(expr: ast.InList) -> str:
+    values = ", ".join(value.text for value in expr.values)
+    return f"{format_expression(expr.operand, SUM)} {_negated(expr, 'in')} [{values}]"
+
+
+def _in_subtree(expr: ast.InSubtree) -> str:
+    return f"{format_expression(expr.operand, SUM)} {_negated(expr, 'in')} subtree {expr.code.text}"
+
+
+def _in_leaves(expr: ast.InLeaves) -> str:
+    return f"{format_expression(expr.operand, SUM)} {_negated(expr, 'in')} leaves"
+
+
+def _in_column(expr: ast.InColumn) -> str:
+    target = _column_ref(expr.target, OPERAND_KEYWORDS)
+    return f"{format_expression(expr.operand, SUM)} {_negated(expr, 'in')} {target}"
+
+
+def _between(expr: ast.BetweenExpr) -> str:
+    operand, low, high = (format_expression(e, SUM) for e in (expr.operand, expr.low, expr.high))
+    return f"{operand} between {low} and {high}"
+
+
+def _matches(expr: ast.Matches) -> str:
+    return f"{format_expression(expr.operand, SUM)} {_negated(expr, 'matches')} {_string(expr.pattern)}"
+
+
+def _call(expr: ast.Call) -> str:
+    last = len(expr.arguments) - 1
+    arguments = ", ".join(_call_argument(a, i == last) for i, a in enumerate(expr.arguments))
+    return f"{_name(expr.function.text, OPERAND_KEYWORDS)}({arguments})"
+
+
+def _call_argument(argument, is_last: bool) -> str:
+    # `f(count per a, b)` reads `b` into the per list: such an argument needs parentheses.
+    text = format_expression(argument)
+    return f"({text})" if not is_last and _ends_with_per_list(argument) else text
+
+
+def _ends_with_per_list(expr) -> bool:
+    if isinstance(expr, ast.Aggregate):
+        return bool(expr.per)
+    last = _last_operand(expr)
+    if last is None:
+        return False
+    operand, minimum = last
+    return _precedence(operand) >= minimum and _ends_with_per_list(operand)
+
+
+def _last_operand(expr):
+    """The operand printed last and the slot it is printed in, or None after a closing token."""
+    if isinstance(expr, (ast.Or, ast.And)):
+        return expr.operands[-1], AND if isinstance(expr, ast.Or) else NOT
+    if isinstance(expr, ast.Not):
+        return expr.operand, SUM
+    if isinstance(expr, ast.Compare):
+        return expr.right, SUM
+    if isinstance(expr, ast.BetweenExpr):
+        return expr.high, SUM
+    if isinstance(expr, ast.Arithmetic):
+        return expr.right, _arithmetic_slots(expr)[1]
+    if isinstance(expr, ast.ShareOf) and not isinstance(expr.operand, ast.Aggregate):
+        return expr.operand, ATOM
+    return None
+
+
+def _aggregate(expr: ast.Aggregate) -> str:
+    if expr.function == "count":
+        head = "count"
+    elif expr.function == "count_distinct":
+        head = "count distinct " + _aggregate_operand(expr.argument)
+    elif expr.function in ("sum", "avg", "min", "max"):
+        head = f"{expr.function}({format_expression(expr.argument)})"
+    else:
+        raise FormatError(f"unknown aggregate function {expr.function!r}")
+    return f"{head} per {_names(expr.per)}" if expr.per else head
+
+
+def _aggregate_operand(expr) -> str:
+    # An aggregate right after `count distinct` or `share of` would take the `per` list
+    # that follows it: parentheses keep each list with its own aggregate.
+    if isinstance(expr, ast.Aggregate):
+        return f"({format_expression(expr)})"
+    return format_expression(expr, ATOM)
+
+
+_EXPRESSION_RENDERERS = {
+    ast.Or: lambda e: " or ".join(format_expression(o, AND) for o in e.operands),
+    ast.And: lambda e: " and ".join(format_expression(o, NOT) for o in e.operands),
+    ast.Not: lambda e: "not " + format_expression(e.operand, SUM),
+    ast.Compare: lambda e: f"{format_expression(e.left, SUM)} {e.operator} {format_expression(e.right, SUM)}",
+    ast.IsNull: lambda e: f"{format_expression(e.operand, SUM)} is {_negated(e, 'null')}",
+    ast.InList: _in_list,
+    ast.InSubtree: _in_subtree,
+    ast.InLeaves: _in_leaves,
+    ast.InColumn: _in_column,
+    ast.BetweenExpr: _between,
+    ast.Matches: _matches,
+    ast.Arithmetic: _arithmetic,
+    ast.Literal: lambda e: e.text,
+    ast.ColumnRef: lambda e: _column_ref(e, OPERAND_KEYWORDS),
+    ast.Call: _call,
+    ast.Aggregate: _aggregate,
+    ast.ShareOf: lambda e: "share of " + _aggregate_operand(e.operand),
+    ast.ShareWhere: lambda e: f"share where ({format_expression(e.condition)})",
+}
+
+
+# ---- lines ----------------------------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    """One output line; a text block continues it over further, already indented lines."""
+
+    text: str
+    indent: int = 0
+    anchor: int | None = None  # source line of the node it starts: comments attach here
+    comment_indent: int | None = None  # set on closing braces: their comments stay inside
+    follows: int | None = None  # top-level declarations: last source line of the one before
+
+    @property
+    def indent_for_comments(self) -> int:
+        return self.indent if self.comment_indent is None else self.comment_indent
+
+
+def _blank() -> _Line:
+    return _Line("")
+
+
+def _starts(node, text: str, indent: int) -> _Line:
+    return _Line(text, indent, anchor=node.span.line)
+
+
+def _braced(node, head: str, body: list[_Line], indent: int) -> list[_Line]:
+    closing = _Line("}", indent, anchor=node.span.end_line, comment_indent=indent + 2)
+    return [_starts(node, head + " {", indent), *body, closing]
+
+
+# ---- declarations ---------------------------------------------------------------------------
+
+
+def _spec_header(node: ast.SpecHeader, indent: int) -> list[_Line]:
+    return [_starts(node, f"spec {_name(node.name.text)}{_title(node.title)}", indent)]
+
+
+def _meta(node: ast.Meta, indent: int) -> list[_Line]:
+    if node.key == "version":
+        value = _version(node.value)
+    elif node.key == "description":
+        value = _text(node.value, indent)
+    else:
+        value = _string(node.value)
+    return [_starts(node, f"{node.key} {value}", indent)]
+
+
+def _import_spec(node: ast.ImportSpec, indent: int) -> list[_Line]:
+    return [_starts(node, f"import {_string(node.path)}", indent)]
+
+
+def _import_taxonomy(node: ast.ImportTaxonomy, indent: int) -> list[_Line]:
+    text = f"import taxonomy {_name(node.name.text)} from {_string(node.path)}"
+    return [_starts(node, text, indent)]
+
+
+def _guideline(node: ast.Guideline, indent: int) -> list[_Line]:
+    return [_starts(node, f"guideline {_text(node.text, indent)}", indent)]
+
+
+def _taxonomy(node: ast.Taxonomy, indent: int) -> list[_Line]:
+    body = []
+    if node.guideline is not None:
+        body.append(_Line(f"guideline {_text(node.guideline, indent + 2)}", indent + 2))
+        if node.labels:
+            body.append(_blank())
+    body.extend(_labels(node.labels, indent + 2))
+    return _braced(node, f"taxonomy {_name(node.name.text)}{_title(node.title)}", body, indent)
+
+
+def _labels(labels, indent: int) -> list[_Line]:
+    # Sibling codes are padded so that their display names line up.
+    width = max((len(_name(label.code.text)) for label in labels if label.display is not None), default=0)
+    return [line for label in labels for line in _label(label, indent, width)]
+
+
+def _has_positional_description(label: ast.Label) -> bool:
+    return label.display is not None and label.description is not None and "\n" not in label.description
+
+
+def _label(label: ast.Label, indent: int, width: int) -> list[_Line]:
+    head = _name(label.code.text)
+    if label.display is not None:
+        head = head.ljust(width) + " " + _string(label.display)
+    if _has_positional_description(label):
+        head += " " + _string(label.description)
+    attributes = [_Line(text, indent + 2) for text in _label_attributes(label, indent + 2)]
+    if not label.children:
+        return [_starts(label, head, indent), *attributes]
+    children = _labels(label.children, indent + 2)
+    if not attributes:
+        return _braced(label, head, children, indent)
+    # The children's brace cannot share a line with an attribute without seeming to belong to it.
+    lines = _braced(label, "", children, indent)
+    lines[0].text = "{"
+    lines[0].anchor = None
+    return [_starts(label, head, indent), *attributes, *lines]
+
+
+def _label_attributes(label: ast.Label, indent: int) -> list[str]:
+    texts = []
+    if label.description is not None and not _has_positional_description(label):
+        texts.append(f"description {_text(label.description, indent)}")
+    if label.guideline is not None:
+        texts.append(f"guideline {_text(label.guideline, indent)}")
+    texts += [f"example {_text(text, indent)}" for text in label.examples]
+    texts += [f"counterexample {_text(text, indent)}" for text in label.counterexamples]
+    texts += [f"alias {_string(text)}" for text in label.aliases]
+    if label.deprecated:
+        texts.append("deprecated")
+    return texts
+
+
+def _record(node: ast.Record, indent: int) -> list[_Line]:
+    head = f"record {_name(node.name.text)}{_title(node.title)}"
+    return _braced(node, head, _columns(node.columns, indent + 2), indent)
+
+
+def _table(node: ast.Table, indent: int) -> list[_Line]:
+    settings = [_Line(text, indent + 2) for text in _table_settings(node, indent + 2)]
+    columns = _columns(node.columns, indent + 2)
+    body = settings + ([_blank()] if settings and columns else []) + columns
+    return _braced(node, f"table {_name(node.name.text)}{_title(node.title)}", body, indent)
+
+
+def _table_settings(node: ast.Table, indent: int) -> list[str]:
+    texts = []
+    if node.guideline is not None:
+        texts.append(f"guideline {_text(node.guideline, indent)}")
+    if node.source is not None:
+        texts.append(f"source {_string(node.source)}")
+    if node.strict:
+        texts.append("strict")
+    if node.primary_key:
+        texts.append(f"primary key {_names(node.primary_key)}")
+    return texts
+
+
+def _columns(columns, indent: int) -> list[_Line]:
+    names = [_name(column.name.text) for column in columns]
+    types = [_type(column.type) for column in columns]
+    name_width = max(map(len, names), default=0)
+    type_width = max(map(len, types), default=0)
+    lines = []
+    for column, name, type_text in zip(columns, names, types):
+        constraints = " ".join(_constraint(c, indent) for c in column.constraints)
+        cells = [name.ljust(name_width), type_text.ljust(type_width) if constraints else type_text]
+        lines.append(_starts(column, "  ".join(cells + ([constraints] if constraints else [])), indent))
+    return lines
+
+
+def _type(node) -> str:
+    if isinstance(node, ast.NamedType):
+        return _name(node.name.text)
+    if isinstance(node, ast.LeavesType):
+        return f"{_name(node.taxonomy.text)} leaves"
+    if isinstance(node, ast.SubtreeType):
+        return f"{_name(node.taxonomy.text)} under {_string(node.code)}"
+    if isinstance(node, ast.ListType):
+        return f"list of {_type(node.item)}"
+    raise FormatError(f"cannot format the type {node!r}")
+
+
+def _length_bound(bound: ast.LengthBound) -> str:
+    """`1..5` or `<= 3`: the builder stores a comparison as the range it allows."""
+    if bound.operator is None:
+        return f"{bound.low}..{bound.high}"
+    limits = {
+        "<": lambda: bound.high + 1, "<=": lambda: bound.high, ">": lambda: bound.low - 1,
+        ">=": lambda: bound.low, "=": lambda: bound.low,
+    }
+    if bound.operator not in limits:
+        raise FormatError(
+            f"cannot format `{bound.what} {bound.operator} N`: the AST does not keep N"
+        )
+    return f"{bound.operator} {limits[bound.operator]()}"
+
+
+def _constraint(node, indent: int) -> str:
+    words = {ast.Required: "required", ast.Optional: "optional", ast.Key: "key", ast.Unique: "unique"}
+    if type(node) in words:
+        return words[type(node)]
+    if isinstance(node, ast.Bound):
+        return f"{node.operator} {_number(node.value)}"
+    if isinstance(node, ast.Range):
+        return f"between {_number(node.low)} and {_number(node.high)}"
+    if isinstance(node, ast.Pattern):
+        return f"pattern {_string(node.regex)}"
+    if isinstance(node, ast.LengthBound):
+        return f"{node.what} {_length_bound(node)}"
+    if isinstance(node, ast.OneOf):
+        return "one of [" + ", ".join(value.text for value in node.values) + "]"
+    if isinstance(node, ast.References):
+        return f"references {_column_ref(node.target)}"
+    if isinstance(node, ast.Description):
+        return f"description {_text(node.text, indent)}"
+    raise FormatError(f"cannot format the constraint {node!r}")
+
+
+def _task(node: ast.Task, indent: int) -> list[_Line]:
+    inner = indent + 2
+    body = []
+    if node.guideline is not None:
+        body.append(_Line(f"guideline {_text(node.guideline, inner)}", inner))
+    body += _roles(node.roles, inner)
+    body += [_starts(name, f"allow {_name(name.text)}", inner) for name in node.allows]
+    if node.scale is not None:
+        body.append(_starts(node.scale, _scale(node.scale), inner))
+    if node.cardinality is not None:
+        body.append(_starts(node.cardinality, f"cardinality {_length_bound(node.cardinality)}", inner))
+    for check in node.checks:
+        body.append(_starts(check, f"check {_name(check.check.text)} {check.setting}", inner))
+    head = f"task {_name(node.name.text)}{_title(node.title)}: {_name(node.kind.text)} on {_name(node.table.text)}"
+    return _braced(node, head, body, indent)
+
+
+def _roles(roles, indent: int) -> list[_Line]:
+    width = max((len(_name(role.role.text)) for role in roles), default=0)
+    lines = []
+    for role in roles:
+        columns = [_column_ref(column) for column in role.columns]
+        if role.is_range and len(columns) != 2:
+            raise FormatError(f"the range role {role.role.text!r} needs two columns")
+        bound = "..".join(columns) if role.is_range else ", ".join(columns)
+        lines.append(_starts(role, f"{_name(role.role.text).ljust(width)} {bound}", indent))
+    return lines
+
+
+def _scale(scale: ast.Scale) -> str:
+    text = f"scale {_number(scale.low)}..{_number(scale.high)}"
+    return text if scale.step is None else f"{text} step {_number(scale.step)}"
+
+
+def _rule_block(node: ast.RuleBlock, indent: int) -> list[_Line]:
+    head = f"rules for {_name(node.table.text)}"
+    if node.join is not None:
+        head += f" with {_name(node.join.table.text)} on {_names(node.join.keys)}"
+    width = max((len(_rule_keyword(rule)) for rule in node.rules), default=0)
+    body = [_starts(rule, _rule(rule, width, indent + 2), indent + 2) for rule in node.rules]
+    return _braced(node, head, body, indent)
+
+
+def _rule_keyword(rule: ast.Rule) -> str:
+    return "rule" if rule.severity is None else rule.severity
+
+
+def _rule(rule: ast.Rule, width: int, indent: int) -> str:
+    message = "" if rule.message is None else " " + _string(rule.message)
+    text = f"{_rule_keyword(rule).ljust(width)} {_name(rule.id.text)}{message}: {_condition(rule.condition, indent)}"
+    if rule.tolerance is not None:
+        text += f"  tolerate {rule.tolerance.text}"
+    return text + _thresholds(rule.thresholds)
+
+
+def _condition(condition, indent: int) -> str:
+    if isinstance(condition, ast.UniqueCondition):
+        return f"unique {_names(condition.columns)}"
+    if isinstance(condition, ast.RawSql):
+        return f"sql {_text(condition.query, indent)}"
+    return format_expression(condition)
+
+
+def _thresholds(thresholds) -> str:
+    return "".join(f"  {t.level} {t.side} {t.amount.text}" for t in thresholds)
+
+
+def _metric(node: ast.Metric, indent: int) -> list[_Line]:
+    parts = [f"metric {_name(node.id.text)}{_title(node.title)}: {_name(node.kind.text)}"]
+    parts += [_name(option.text) for option in node.options]
+    if node.of is not None:
+        parts.append(f"of {_column_ref(node.of)}")
+    if node.task is not None:
+        parts.append(f"on {_name(node.task.text)}")
+    if node.against is not None:
+        parts.append(f"against {_column_ref(node.against)}")
+    if node.per:
+        parts.append(f"per {_names(node.per)}")
+    return [_starts(node, " ".join(parts) + _thresholds(node.thresholds), indent)]
+
+
+_ITEM_RENDERERS = {
+    ast.SpecHeader: _spec_header,
+    ast.Meta: _meta,
+    ast.ImportSpec: _import_spec,
+    ast.ImportTaxonomy: _import_taxonomy,
+    ast.Guideline: _guideline,
+    ast.Taxonomy: _taxonomy,
+    ast.Record: _record,
+    ast.Table: _table,
+    ast.Task: _task,
+    ast.RuleBlock: _rule_block,
+    ast.Metric: _metric,
+}
+
+# Declarations of one line that read as a group; a blank line between them would only
+# spread the spec's preamble or its list of metrics over twice the lines.
+_FAMILIES = {
+    ast.SpecHeader: "preamble", ast.Meta: "preamble", ast.ImportSpec: "preamble",
+    ast.ImportTaxonomy: "preamble", ast.Metric: "metrics",
+}
+
+
+def _item_lines(items) -> list[_Line]:
+    lines: list[_Line] = []
+    previous = None
+    for item in items:
+        renderer = _ITEM_RENDERERS.get(type(item))
+        if renderer is None:
+            raise FormatError(f"cannot format the declaration {item!r}")
+        family = _FAMILIES.get(type(item))
+        if previous is not None and (family is None or family != _FAMILIES.get(type(previous))):
+            lines.append(_blank())
+        item_lines = renderer(item, 0)
+        item_lines[0].follows = None if previous is None else previous.span.end_line
+        lines += item_lines
+        previous = item
+    end = None if previous is None else previous.span.end_line
+    return lines + [_Line("", 0, anchor=sys.maxsize, follows=end)]  # the end of the file
+
+
+# ---- comments -------------------------------------------------------------------------------
+
+
+def _attach(lines: list[_Line], comments) -> dict[int, list[ast.Comment]]:
+    """Each comment goes to the first anchored line at or after it, keeping comment order."""
+    runs: dict[int, list[ast.Comment]] = {}
+    index = 0
+    for comment in comments:
+        while lines[index].anchor is None or lines[index].anchor < comment.span.line:
+            index += 1
+        runs.setdefault(index, []).append(comment)
+    return runs
+
+
+def _comment_lines(run, line: _Line, output: list[_Line]) -> list[_Line]:
+    indent = line.indent_for_comments
+    if indent != 0:
+        return [_Line(comment.text.rstrip(), indent) for comment in run]
+    # At the top level a blank line around a comment often separates a file header or a
+    # section title from what follows: keep one where the source had any.
+    lines = []
+    if line.follows is not None and run[0].span.line - line.follows > 1 and output and output[-1].text:
+        lines.append(_blank())
+    for previous, comment in zip([None, *run], run):
+        if previous is not None and comment.span.line - previous.span.line > 1:
+            lines.append(_blank())
+        lines.append(_Line(comment.text.rstrip(), 0))
+    if line.anchor != sys.maxsize and line.anchor - run[-1].span.line > 1:
+        lines.append(_blank())
+    return lines
+
+
+def _with_comments(lines: list[_Line], comments) -> list[_Line]:
+    runs = _attach(lines, comments)
+    output: list[_Line] = []
+    for index, line in enumerate(lines):
+        if index in runs:
+            output += _comment_lines(runs[index], line, output)
+        output.append(line)
+    return output[:-1]  # without the end-of-file marker
+
+
+# ---- entry points ---------------------------------------------------------------------------
+
+
+def format_spec(spec: ast.Spec) -> str:
+    """The canonical text of `spec`, with `spec.comments` placed by their source lines."""
+    lines = _with_comments(_item_lines(spec.items), spec.comments)
+    text = "\n".join(" " * line.indent + line.text if line.text else "" for line in lines)
+    return text + "\n" if text else ""
+
+
+def format_parse_result(result: ParseResult) -> str:
+    """Format a spec that parsed without errors; raise `FormatError` if meaning would change."""
+    formatted = format_spec(result.spec)
+    again = parse_text(formatted, result.source.path)
+    if again.spec != result.spec or _comment_texts(again.spec) != _comment_texts(result.spec):
+        raise FormatError(
+            "formatting would change the spec (a specc bug: please report it); the file is left as it is"
+        )
+    return formatted
+
+
+def format_source(text: str, path: str = "<text>") -> str | None:
+    """The canonical text of a spec, or None when it does not parse (see `parse_text`)."""
+    result = parse_text(text, path)
+    if not parsed_cleanly(result):
+        return None
+    return format_parse_result(result)
+
+
+def parsed_cleanly(result: ParseResult) -> bool:
+    return result.spec is not None and not any(d.is_error for d in result.diagnostics)
+
+
+def _comment_texts(spec: ast.Spec | None) -> list[str]:
+    return [] if spec is None else [comment.text.rstrip() for comment in spec.comments]

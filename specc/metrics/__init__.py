@@ -1,0 +1,80 @@
+"""Consistency metrics computed in DuckDB: agreement between annotators and with gold.
+
+Every function takes a DuckDB connection, the name of a table or view registered in it, and
+the names of its columns, and returns a frozen result with `to_dict()`. The data never
+leaves DuckDB row by row: queries reduce it to counts (per unit, per category, per pair of
+annotators) and Python does the last arithmetic on those. See docs/metrics.md.
+"""
+
+from .alpha import LEVELS, krippendorff_alpha
+from .bootstrap import bootstrap_alpha
+from .errors import MetricError
+from .gold import gold_accuracy
+from .kappa import WEIGHTS, cohen_kappa, fleiss_kappa
+from .per_annotator import per_annotator_agreement
+from .percent import percent_agreement
+from .preference import preference_agreement, ranking_preference_agreement
+from .ranking import kendall_tau, kendalls_w
+from .relation import check_one_value_per_coder
+from .results import (
+    AlphaResult,
+    AnnotatorAgreement,
+    AnnotatorGold,
+    CohenResult,
+    ConfusionMatrix,
+    FleissResult,
+    GoldResult,
+    Interval,
+    ItemConcordance,
+    KendallTauResult,
+    KendallWResult,
+    PairKappa,
+    PercentAgreementResult,
+    PerAnnotatorResult,
+    PreferenceResult,
+    SpanAgreementResult,
+    SpanPair,
+    SpanScores,
+    TauPair,
+)
+from .spans import MODES as SPAN_MODES
+from .spans import span_agreement
+
+__all__ = [
+    "LEVELS",
+    "SPAN_MODES",
+    "WEIGHTS",
+    "AlphaResult",
+    "AnnotatorAgreement",
+    "AnnotatorGold",
+    "CohenResult",
+    "ConfusionMatrix",
+    "FleissResult",
+    "GoldResult",
+    "Interval",
+    "ItemConcordance",
+    "KendallTauResult",
+    "KendallWResult",
+    "MetricError",
+    "PairKappa",
+    "PerAnnotatorResult",
+    "PercentAgreementResult",
+    "PreferenceResult",
+    "SpanAgreementResult",
+    "SpanPair",
+    "SpanScores",
+    "TauPair",
+    "bootstrap_alpha",
+    "check_one_value_per_coder",
+    "cohen_kappa",
+    "fleiss_kappa",
+    "gold_accuracy",
+    "kendall_tau",
+    "kendalls_w",
+    "krippendorff_alpha",
+    "per_annotator_agreement",
+    "percent_agreement",
+    "preference_agreement",
+    "ranking_preference_agreement",
+    "span_agreement",
+]

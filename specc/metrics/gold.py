@@ -1,0 +1,114 @@
+"""Accuracy against gold answers, per annotator and overall, with confusion matrices.
+
+The gold relation maps each unit to one correct label; a unit listed twice in it is an
+error, since its answer would be ambiguous. Ratings of units without gold are left out and
+counted. DuckDB reduces the data to counts per (annotator, gold label, given label), a table
+no larger than annotators x labels^2, from which Python lays out the matrices.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..sqlsafe import identifier
+from .errors import MetricError
+from .relation import one_row, require_columns
+from .results import AnnotatorGold, ConfusionMatrix, GoldResult
+
+GOLD_SQL = """
+SELECT ratings.coder, {answer} AS answer, {given} AS given, count(*) AS n
+FROM (  -- subqueries, not CTEs: a CTE's name could shadow a relation the caller named alike
+    SELECT {unit} AS unit, {coder} AS coder, {value} AS value FROM {relation}
+    WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
+) AS ratings
+LEFT JOIN (
+    SELECT {gold_unit} AS unit, {gold_value} AS answer FROM {gold}
+    WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
+) AS gold USING (unit)
+GROUP BY ALL
+ORDER BY ALL"""
+
+DUPLICATE_GOLD_SQL = """
+SELECT count(*), min(CAST(unit AS VARCHAR)) FROM (
+    SELECT {gold_unit} AS unit FROM {gold} WHERE {gold_unit} IS NOT NULL
+    GROUP BY {gold_unit} HAVING count(*) > 1
+)"""
+
+
+def gold_accuracy(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    gold: str,
+    unit: str = "unit",
+    coder: str = "coder",
+    value: str = "value",
+    gold_unit: str | None = None,
+    gold_value: str | None = None,
+) -> GoldResult:
+    """Accuracy of each annotator against `gold` (columns default to `unit` and `value`'s names)."""
+    gold_unit, gold_value = gold_unit or unit, gold_value or value
+    types = require_columns(con, relation, unit, coder, value)
+    gold_types = require_columns(con, gold, gold_unit, gold_value)
+    check_unique_gold(con, gold, gold_unit)
+    same_type = types[value] == gold_types[gold_value]
+    sql = GOLD_SQL.format(
+        gold_unit=identifier(gold_unit),
+        gold_value=identifier(gold_value),
+        gold=identifier(gold),
+        unit=identifier(unit),
+        coder=identifier(coder),
+        value=identifier(value),
+        relation=identifier(relation),
+        # Labels of different types are compared as text, so 1 and '1' agree.
+        answer="gold.answer" if same_type else "CAST(gold.answer AS VARCHAR)",
+        given="ratings.value" if same_type else "CAST(ratings.value AS VARCHAR)",
+    )
+    return gold_result(con.execute(sql).fetchall())
+
+
+def check_unique_gold(con, gold: str, gold_unit: str) -> None:
+    sql = DUPLICATE_GOLD_SQL.format(gold_unit=identifier(gold_unit), gold=identifier(gold))
+    duplicates, example = one_row(con, sql)
+    if duplicates:
+        raise MetricError(f"{duplicates} unit(s) have more than one gold answer in `{gold}`, e.g. {example!r}")
+
+
+def gold_result(rows: list) -> GoldResult:
+    """Assemble matrices from (coder, gold answer or None, given label, count) rows."""
+    compared = [row for row in rows if row[1] is not None]
+    labels = sort_labels({row[1] for row in compared} | {row[2] for row in compared})
+    coders = sorted({row[0] for row in rows}, key=sort_key)
+    annotators = tuple(annotator_gold(coder, [row for row in compared if row[0] == coder], labels) for coder in coders)
+    correct = sum(row[3] for row in compared if row[1] == row[2])
+    total = sum(row[3] for row in compared)
+    return GoldResult(
+        accuracy=correct / total if total else None,
+        compared=total,
+        correct=correct,
+        ratings_without_gold=sum(row[3] for row in rows if row[1] is None),
+        confusion=confusion(compared, labels),
+        annotators=annotators,
+    )
+
+
+def annotator_gold(coder, rows: list, labels: tuple) -> AnnotatorGold:
+    total = sum(row[3] for row in rows)
+    correct = sum(row[3] for row in rows if row[1] == row[2])
+    return AnnotatorGold(coder, total, correct, correct / total if total else None, confusion(rows, labels))
+
+
+def confusion(rows: list, labels: tuple) -> ConfusionMatrix:
+    position = {label: index for index, label in enumerate(labels)}
+    counts = [[0] * len(labels) for _ in labels]
+    for _, answer, given, n in rows:
+        counts[position[answer]][position[given]] += n
+    return ConfusionMatrix(labels, tuple(tuple(row) for row in counts))
+
+
+def sort_key(label):
+    """Numbers before text, each in its natural order, so mixed label sets still sort."""
+    return (0, label, "") if isinstance(label, (int, float)) else (1, 0, str(label))
+
+
+def sort_labels(labels: set) -> tuple:
+    return tuple(sorted(labels, key=sort_key))

@@ -1,0 +1,193 @@
+"""Agreement on entity spans between annotators: precision, recall and F1 in four modes.
+
+Rows are (unit, annotator, start, end, label) with half-open character offsets [start, end).
+Two spans *overlap* when they share a character or have identical boundaries.
+
+Modes (after SemEval-2013 Task 9 and Batista's nervaluate), the score of a candidate pair:
+- strict:  identical boundaries and the same label -> 1
+- exact:   identical boundaries, any label -> 1
+- partial: identical boundaries and the same label -> 1; overlapping with the same label -> 0.5
+           (nervaluate's partial ignores the label; ours does not, so it sits between strict
+           and type)
+- type:    overlapping with the same label -> 1
+
+Matching is one-to-one within each unit and pair of annotators, greedy over candidate pairs
+in a fixed order: higher score, then more characters in common, then A's start, A's end,
+B's start, B's end, then row order. Greedy matching over a strict order equals repeatedly
+taking every candidate that is first in that order for both its spans ("locally
+dominant") and discarding the candidates those spans had; a recursive CTE does the rounds.
+
+For a pair (A, B), A is the reference: recall = matched score / A's spans, precision =
+matched score / B's spans, F1 = 2 matched / (A's spans + B's spans). Micro pools the
+matched scores and span counts of all pairs; macro averages each pair's precision, recall
+and F1 over the pairs where each is defined.
+
+Empty annotations: a unit counts for a pair when both annotators annotated it. An
+annotator annotated a unit when they have a span in it, or a row for it with NULL start or
+end (an explicit "no entities" row), or a row for it in the optional `annotated` relation.
+A unit where neither found an entity adds no spans; a pair with no spans at all has
+undefined scores.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ..sqlsafe import identifier
+from .errors import MetricError
+from .relation import require_columns
+from .results import SpanAgreementResult, SpanPair, SpanScores
+
+SAME_BOUNDARIES = "a.start = b.start AND a.stop = b.stop"
+SAME_LABEL = "a.label IS NOT DISTINCT FROM b.label"
+OVERLAP = f"((a.start < b.stop AND b.start < a.stop) OR ({SAME_BOUNDARIES}))"
+
+MODES = {  # mode -> (candidate condition, score)
+    "strict": (f"{SAME_BOUNDARIES} AND {SAME_LABEL}", "1.0"),
+    "exact": (SAME_BOUNDARIES, "1.0"),
+    "partial": (f"{SAME_LABEL} AND {OVERLAP}", f"CASE WHEN {SAME_BOUNDARIES} THEN 1.0 ELSE 0.5 END"),
+    "type": (f"{SAME_LABEL} AND {OVERLAP}", "1.0"),
+}
+
+SPAN_SQL = """
+WITH span_rows AS (  -- the only CTE that reads the caller's relations, so no name shadows them
+    SELECT {unit} AS unit, {annotator} AS annotator, {start} AS start, {end} AS stop, {label} AS label
+    FROM {relation} WHERE {unit} IS NOT NULL AND {annotator} IS NOT NULL{annotated}
+),
+spans AS (
+    SELECT row_number() OVER (ORDER BY unit, annotator, start, stop, label) AS span_id, *
+    FROM span_rows WHERE start IS NOT NULL AND stop IS NOT NULL
+),
+annotated AS (
+    SELECT DISTINCT unit, annotator FROM span_rows
+),
+unit_pairs AS (
+    SELECT a.unit, a.annotator AS annotator_a, b.annotator AS annotator_b
+    FROM annotated AS a JOIN annotated AS b ON a.unit = b.unit AND a.annotator < b.annotator
+),
+candidates AS (
+    SELECT pairs.annotator_a, pairs.annotator_b, a.span_id AS a_id, b.span_id AS b_id,
+           {score} AS score,
+           row_number() OVER (ORDER BY {score} DESC, least(a.stop, b.stop) - greatest(a.start, b.start) DESC,
+                              a.start, a.stop, b.start, b.stop, a.span_id, b.span_id) AS rank
+    FROM unit_pairs AS pairs
+    JOIN spans AS a ON a.unit = pairs.unit AND a.annotator = pairs.annotator_a
+    JOIN spans AS b ON b.unit = pairs.unit AND b.annotator = pairs.annotator_b
+    WHERE {condition}
+),
+matching AS (WITH RECURSIVE rounds(annotator_a, annotator_b, a_id, b_id, score, rank, matched) AS (
+    SELECT annotator_a, annotator_b, a_id, b_id, score, rank, FALSE FROM candidates
+    UNION ALL
+    SELECT * FROM (
+        WITH open_candidates AS (
+            SELECT * FROM rounds WHERE NOT matched
+        ),
+        firsts AS (  -- first in the order for both its spans: greedy would take it now
+            SELECT *,
+                   min(rank) OVER (PARTITION BY annotator_a, annotator_b, a_id) AS first_for_a,
+                   min(rank) OVER (PARTITION BY annotator_a, annotator_b, b_id) AS first_for_b
+            FROM open_candidates
+        ),
+        chosen AS (
+            SELECT annotator_a, annotator_b, a_id, b_id, score, rank FROM firsts
+            WHERE rank = first_for_a AND rank = first_for_b
+        )
+        SELECT *, TRUE FROM chosen
+        UNION ALL
+        SELECT annotator_a, annotator_b, a_id, b_id, open_candidates.score, open_candidates.rank, FALSE
+        FROM open_candidates
+        ANTI JOIN chosen AS by_a USING (annotator_a, annotator_b, a_id)
+        ANTI JOIN chosen AS by_b USING (annotator_a, annotator_b, b_id)
+    )
+) SELECT * FROM rounds),
+matched AS (
+    SELECT annotator_a, annotator_b, sum(score) AS score FROM matching WHERE matched GROUP BY ALL
+),
+span_counts AS (
+    SELECT unit, annotator, count(*) AS n FROM spans GROUP BY ALL
+),
+pair_totals AS (
+    SELECT pairs.annotator_a, pairs.annotator_b, count(*) AS units,
+           coalesce(sum(a.n), 0) AS spans_a, coalesce(sum(b.n), 0) AS spans_b
+    FROM unit_pairs AS pairs
+    LEFT JOIN span_counts AS a ON a.unit = pairs.unit AND a.annotator = pairs.annotator_a
+    LEFT JOIN span_counts AS b ON b.unit = pairs.unit AND b.annotator = pairs.annotator_b
+    GROUP BY ALL
+)
+SELECT totals.annotator_a, totals.annotator_b, totals.units, coalesce(matched.score, 0),
+       totals.spans_a, totals.spans_b,
+       (SELECT count(DISTINCT unit) FROM annotated), (SELECT count(DISTINCT annotator) FROM annotated)
+FROM (SELECT 1) LEFT JOIN pair_totals AS totals ON TRUE
+LEFT JOIN matched USING (annotator_a, annotator_b)
+ORDER BY totals.annotator_a, totals.annotator_b"""
+
+
+def span_agreement(
+    con: duckdb.DuckDBPyConnection,
+    relation: str,
+    unit: str = "unit",
+    annotator: str = "annotator",
+    start: str = "start",
+    end: str = "end",
+    label: str = "label",
+    mode: str = "strict",
+    annotated: str | None = None,
+) -> SpanAgreementResult:
+    """Pairwise span agreement; `annotated` optionally lists (unit, annotator) rows annotated."""
+    if mode not in MODES:
+        raise MetricError(f"unknown span mode `{mode}`; modes: {', '.join(MODES)}")
+    require_columns(con, relation, unit, annotator, start, end, label)
+    rows = con.execute(span_sql(relation, unit, annotator, start, end, label, mode, annotated)).fetchall()
+    units, annotators = rows[0][6:]
+    pairs = tuple(span_pair(*row[:6]) for row in rows if row[0] is not None)
+    return SpanAgreementResult(mode, micro(pairs), macro(pairs), units, annotators, pairs)
+
+
+def span_sql(relation, unit, annotator, start, end, label, mode, annotated) -> str:
+    condition, score = MODES[mode]
+    extra = ""
+    if annotated is not None:  # listed units join as explicit "no entities" rows
+        extra = (
+            f"\n    UNION ALL SELECT {identifier(unit)}, {identifier(annotator)}, NULL, NULL, NULL"
+            f" FROM {identifier(annotated)} WHERE {identifier(unit)} IS NOT NULL AND {identifier(annotator)} IS NOT NULL"
+        )
+    return SPAN_SQL.format(
+        unit=identifier(unit),
+        annotator=identifier(annotator),
+        start=identifier(start),
+        end=identifier(end),
+        label=identifier(label),
+        relation=identifier(relation),
+        annotated=extra,
+        condition=condition,
+        score=score,
+    )
+
+
+def span_pair(annotator_a, annotator_b, units, matched, spans_a, spans_b) -> SpanPair:
+    matched = float(matched)
+    return SpanPair(annotator_a, annotator_b, units, matched, spans_a, spans_b, scores(matched, spans_a, spans_b))
+
+
+def scores(matched: float, spans_a: int, spans_b: int) -> SpanScores:
+    return SpanScores(
+        precision=matched / spans_b if spans_b else None,
+        recall=matched / spans_a if spans_a else None,
+        f1=2 * matched / (spans_a + spans_b) if spans_a + spans_b else None,
+    )
+
+
+def micro(pairs: tuple[SpanPair, ...]) -> SpanScores:
+    return scores(
+        sum(pair.matched for pair in pairs),
+        sum(pair.spans_a for pair in pairs),
+        sum(pair.spans_b for pair in pairs),
+    )
+
+
+def macro(pairs: tuple[SpanPair, ...]) -> SpanScores:
+    def mean(name):
+        values = [getattr(pair.scores, name) for pair in pairs if getattr(pair.scores, name) is not None]
+        return sum(values) / len(values) if values else None
+
+    return SpanScores(mean("precision"), mean("recall"), mean("f1"))

@@ -1,0 +1,357 @@
+"""Wording and number formats shared by the reports people read (text, Markdown, JUnit, GitHub).
+
+Every format states a check's counts, share and threshold the same way, so one phrase means
+one thing wherever a reader meets it. Sample values come from the delivery, which is
+untrusted: `clean` escapes control and bidi characters before they reach a terminal, a
+CI log or an XML file.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+from enum import Enum
+
+from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
+from .json_report import json_safe
+
+ROW_KEY = "row"  # a sample's 1-based row number in its input, as the engine names it
+MAX_GROUPS = 10  # rows of a per-annotator table
+MAX_VALUE_WIDTH = 60  # characters of one sample value
+
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
+
+
+def clean(text: str) -> str:
+    """`text` with control, format (bidi) and separator characters written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(_escape_char(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+
+
+def _escape_char(char: str) -> str:
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if char in named:
+        return named[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def shorten(text: str, width: int = MAX_VALUE_WIDTH) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def message_lines(text: str) -> list[str]:
+    """A message split at its line breaks, each line cleaned; never empty."""
+    return [clean(line) for line in (text or "").splitlines()] or [""]
+
+
+# numbers -------------------------------------------------------------------------------
+
+
+def count(value: int | None) -> str:
+    return "—" if value is None else f"{value:,}"
+
+
+def number(value: float | None) -> str:
+    """A threshold or setting: as few digits as it was written with (0.85, 600, 0.7)."""
+    if value is None:
+        return "—"
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def metric_value(value: float | None) -> str:
+    """A computed statistic: three decimals, so a column of them lines up."""
+    return "—" if value is None else f"{value:.3f}"
+
+
+def percent(share: float | None) -> str:
+    """A share in [0, 1] as a percentage that never rounds a violation away (<0.01%)."""
+    if share is None:
+        return "—"
+    if 0 < share < 0.0001:
+        return "<0.01%"
+    if 0.9999 < share < 1:
+        return ">99.99%"
+    return f"{share * 100:.2f}".rstrip("0").rstrip(".") + "%"
+
+
+def plural(amount: int, noun: str) -> str:
+    return f"{amount:,} {noun}" if amount == 1 else f"{amount:,} {noun}s"
+
+
+# checks --------------------------------------------------------------------------------
+
+_UNIT_NOUNS = {"group": "group", "metric": "unit"}
+
+
+def unit_noun(check: CheckResult) -> str:
+    """What `checked` counts: rows for most scopes, groups for group rules, units for metrics."""
+    return _UNIT_NOUNS.get(check.scope, "row")
+
+
+def is_metric(check: CheckResult) -> bool:
+    return check.kind == "metric"
+
+
+def share(check: CheckResult) -> float | None:
+    if check.value is not None:
+        return check.value
+    if check.violations is not None and check.checked:
+        return check.violations / check.checked
+    return None
+
+
+def describe_counts(check: CheckResult) -> str:
+    """`3 of 48,310 rows (<0.01%)` for a rule, `value 0.812 over 120 units` for a metric."""
+    if check.status == ERRORED:
+        return "could not run"
+    if is_metric(check):
+        value = metric_value(check.value) if check.value is not None else _undefined(check)
+        if check.checked is None:
+            return f"value {value}"
+        return f"value {value} over {plural(check.checked, unit_noun(check))}"
+    if check.violations is None:
+        return "not computed"
+    if check.checked is None:
+        return plural(check.violations, unit_noun(check))
+    return f"{check.violations:,} of {plural(check.checked, unit_noun(check))} ({percent(share(check))})"
+
+
+def _undefined(check: CheckResult) -> str:
+    reason = check.details.get("undefined_reason") if isinstance(check.details, dict) else None
+    return f"undefined ({clean(str(reason))})" if reason else "undefined"
+
+
+def describe_violations(check: CheckResult) -> str:
+    """The GitHub/JUnit phrasing: `3 violations of 48,310 rows`."""
+    if is_metric(check):
+        return describe_counts(check)
+    if check.violations is None:
+        return "violations not computed"
+    text = plural(check.violations, "violation")
+    return text if check.checked is None else f"{text} of {plural(check.checked, unit_noun(check))}"
+
+
+def describe_threshold(check: CheckResult) -> str:
+    """What the check is held to, in the spec's own words: `tolerance 1%, warn above 2%`."""
+    threshold = check.threshold
+    parts = []
+    if threshold.tolerance is not None:
+        parts.append("tolerance " + _tolerance(check))
+    for level, side, value in (("warn", threshold.warn_side, threshold.warn_value),
+                               ("fail", threshold.fail_side, threshold.fail_value)):
+        if side is not None:
+            parts.append(f"{level} {side} {_level_value(check, level, value)}")
+    if parts:
+        return ", ".join(parts)
+    return "no threshold" if is_metric(check) else "no violations allowed"
+
+
+def _level_value(check: CheckResult, level: str, value: float | None) -> str:
+    """A metric's level as a number; a rule's as a share (`1%`) or a count (`10 rows`).
+
+    `Threshold` does not say yet which one a rule's level is (`warn_is_share` is proposed);
+    until it does, a level under 1 is a share: a count of violations is a whole number.
+    """
+    if is_metric(check) or value is None:
+        return number(value)
+    as_share = getattr(check.threshold, f"{level}_is_share", None)
+    if as_share is None:
+        as_share = value < 1
+    return percent(value) if as_share else _count_of(check, value)
+
+
+def _count_of(check: CheckResult, value: float) -> str:
+    whole = int(value) if float(value).is_integer() else value
+    return f"{number(whole)} {unit_noun(check)}{'' if whole == 1 else 's'}"
+
+
+def _tolerance(check: CheckResult) -> str:
+    value = check.threshold.tolerance
+    return percent(value) if check.threshold.tolerance_is_share else _count_of(check, value)
+
+
+def error_text(check: CheckResult) -> str:
+    """Why a check could not run: `details.error` when the engine recorded it."""
+    error = check.details.get("error") if isinstance(check.details, dict) else None
+    return str(error) if error else ""
+
+
+def verdict_summary(result: RunResult) -> str:
+    """`3 failed, 1 error, 2 warnings, 12 passed`: the zero counts left out."""
+    counts = result.counts()
+    parts = [
+        f"{counts[FAILED]:,} failed" if counts[FAILED] else "",
+        plural(counts[ERRORED], "error") if counts[ERRORED] else "",
+        plural(counts[WARNED], "warning") if counts[WARNED] else "",
+        f"{counts[PASSED]:,} passed" if counts[PASSED] else "",
+    ]
+    return ", ".join(p for p in parts if p) or "no checks"
+
+
+EXIT_MEANINGS = {
+    0: "the gate passed",
+    1: "the gate failed",
+    2: "a check could not run, so the gate cannot vouch for the data",
+}
+
+
+def exit_line(result: RunResult) -> str:
+    code = result.exit_code
+    return f"exit code {code}: {EXIT_MEANINGS.get(code, 'specc could not do its job')}"
+
+
+def spec_title(result: RunResult) -> str:
+    spec = result.spec
+    parts = [clean(spec.name)]
+    if spec.title:
+        parts.append(json.dumps(clean(spec.title), ensure_ascii=False))
+    if spec.version:
+        parts.append(f"version {clean(spec.version)}")
+    return " ".join(parts)
+
+
+def location(check: CheckResult) -> str:
+    return str(check.source) if check.source else ""
+
+
+# sample rows ---------------------------------------------------------------------------
+
+
+def sample_value(value) -> str:
+    """One data value as a reader should see it: NULL, numbers plainly, odd strings quoted."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return _string_value(value)
+    safe = json_safe(value)  # the same text the JSON report holds: Decimal, dates, NaN
+    if isinstance(safe, (str, int, float)):
+        return clean(shorten(str(safe)))
+    return clean(shorten(json.dumps(safe, ensure_ascii=False)))
+
+
+def _string_value(value: str) -> str:
+    """Plain when it reads unambiguously, else quoted with escapes; cut before escaping, so an
+    escape sequence is never cut in half."""
+    short = shorten(value)
+    if value and value.isprintable() and not any(c in value for c in " =\"'\\"):
+        return short
+    return '"' + clean(short.replace("\\", "\\\\").replace('"', '\\"')) + '"'
+
+
+def sample_line(sample: dict) -> str:
+    """`row 12: doc_id=d3 start=10 end=4`; without a row number, just the columns."""
+    cells = " ".join(f"{_string_value(str(key))}={sample_value(value)}" for key, value in sample.items() if key != ROW_KEY)
+    row = sample.get(ROW_KEY)
+    return f"row {row}: {cells}" if row is not None else cells
+
+
+def detail_lines(check: CheckResult, max_samples: int | None) -> list[str]:
+    """What explains a check that fell short: why it could not run, sample rows, breakdowns."""
+    if check.status == ERRORED:
+        first, *more = message_lines(error_text(check) or "no error text recorded")
+        return [f"error: {first}"] + ["       " + line for line in more]
+    lines = [sample_line(sample) for sample in check.samples[:max_samples]]
+    left_out = len(check.samples) - len(lines)
+    if left_out > 0:
+        lines.append(f"… and {plural(left_out, 'more sample')}")
+    for title, columns, rows, more in group_tables(check.details) if is_metric(check) else []:
+        table = [columns] + rows
+        lines.append(f"{title}:")
+        lines.extend("  " + line for line in align(table, right=numeric_columns(table)))
+        if more:
+            lines.append(f"  … and {more:,} more")
+    return lines
+
+
+# per-group tables in a metric's details --------------------------------------------------
+
+MAX_GROUP_COLUMNS = 10
+
+
+def group_tables(details: dict) -> list[tuple[str, list[str], list[list[str]], int]]:
+    """A metric's breakdowns as (title, columns, rows, rows left out), from `details`.
+
+    The engine stores them as `per_annotator` (a list of objects, one per annotator or pair)
+    and `per` (column name -> a list of `{"value", "metric", "units"}`). Scalar fields become
+    columns; an object nested one level (a pair's `scores`) adds dotted columns (`scores.f1`).
+    """
+    found = []
+    if isinstance(details, dict):
+        found.append(("per annotator", details.get("per_annotator")))
+        per = details.get("per")
+        if isinstance(per, dict):
+            found.extend((f"per {clean(str(column))}", records) for column, records in per.items())
+    tables = []
+    for title, records in found:
+        records = [_flatten(r) for r in records] if _is_records(records) else []
+        columns = _scalar_columns(records)
+        if columns:
+            rows = [[table_cell(record.get(c)) for c in columns] for record in records[:MAX_GROUPS]]
+            tables.append((title, [clean(c) for c in columns], rows, len(records) - len(rows)))
+    return tables
+
+
+def _is_records(value) -> bool:
+    return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _flatten(record: dict) -> dict:
+    flat = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{inner}": item for inner, item in value.items()})
+        else:
+            flat[str(key)] = value
+    return flat
+
+
+def _is_scalar(value) -> bool:
+    return value is None or isinstance(value, (str, int, float, Decimal))
+
+
+def _scalar_columns(records: list[dict]) -> list[str]:
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    scalar = [c for c in columns if all(_is_scalar(record.get(c)) for record in records)]
+    return scalar[:MAX_GROUP_COLUMNS]
+
+
+def table_cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return metric_value(value)
+    return clean(shorten(str(value), 30))
+
+
+def align(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
+    """Rows of cells padded to columns two spaces apart; numeric columns right-aligned."""
+    if not rows:
+        return []
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+def numeric_columns(rows: list[list[str]]) -> set[int]:
+    """Columns whose cells (headers aside) all look like numbers, to right-align them."""
+    if len(rows) < 2:
+        return set()
+    return {i for i in range(len(rows[0])) if all(_looks_numeric(row[i]) for row in rows[1:])}
+
+
+def _looks_numeric(cell: str) -> bool:
+    text = cell.replace(",", "").replace("%", "").lstrip("-<>")
+    return cell == "—" or text.replace(".", "", 1).isdigit()

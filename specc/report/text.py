@@ -1,0 +1,116 @@
+"""The terminal report: what a person reads after `specc check`, top to bottom.
+
+Header (spec and inputs), one aligned line per check and per metric with sample rows or a
+breakdown under the ones that fell short, compliance, then the verdict and what the exit code
+means. Colour is added only when asked for, so piped output and logs stay plain text.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
+from . import common
+from .options import RenderOptions
+
+INDENT = "  "
+DETAIL_INDENT = "      "
+MARKS = {PASSED: "✓ passed", WARNED: "! warned", FAILED: "✗ failed", ERRORED: "E error"}
+MARK_STYLES = {
+    PASSED: {"fg": "green"},
+    WARNED: {"fg": "yellow"},
+    FAILED: {"fg": "red", "bold": True},
+    ERRORED: {"fg": "magenta", "bold": True},
+}
+MARK_WIDTH = max(len(mark) for mark in MARKS.values())
+
+
+class _Painter:
+    """`click.style` when colour is on, the text unchanged when it is off."""
+
+    def __init__(self, color: bool):
+        self.color = color
+
+    def __call__(self, text: str, **style) -> str:
+        return click.style(text, **style) if self.color and text else text
+
+    def mark(self, status: str) -> str:
+        return self(MARKS.get(status, status).ljust(MARK_WIDTH), **MARK_STYLES.get(status, {}))
+
+    def heading(self, text: str) -> str:
+        return self(text, bold=True)
+
+
+def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
+    paint = _Painter(options.color)
+    sections = [
+        _header(result, paint),
+        _checks_section("Checks", result.rules(), paint, options),
+        _checks_section("Metrics", result.metrics(), paint, options),
+        *(_breakdown(b, paint) for b in result.breakdowns),
+        _compliance(result, paint),
+        _verdict(result, paint),
+    ]
+    return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
+
+
+def _header(result: RunResult, paint: _Painter) -> list[str]:
+    spec = result.spec
+    lines = [paint.heading(f"specc check: {common.spec_title(result)}")]
+    digest = spec.sha256.removeprefix("sha256:")[:12]
+    lines.append(f"spec    {common.clean(spec.path)} (sha256 {common.clean(digest)}…)")
+    rows = [[common.clean(i.table), common.plural(i.rows, "row"), f"{common.clean(i.path)} ({common.clean(i.format)})"]
+            for i in result.inputs]
+    for n, line in enumerate(common.align(rows, right={1})):
+        lines.append(("inputs  " if n == 0 else " " * 8) + line)
+    if not rows:
+        lines.append("inputs  none")
+    return lines
+
+
+def _checks_section(title: str, checks: list[CheckResult], paint: _Painter, options: RenderOptions) -> list[str]:
+    if not checks:
+        return []
+    messages = [common.message_lines(c.message) for c in checks]
+    cells = [[common.clean(c.id), common.clean(c.table or "—"), common.describe_counts(c), common.describe_threshold(c),
+              message[0]] for c, message in zip(checks, messages)]
+    lines = [paint.heading(title)]
+    for check, aligned, message in zip(checks, common.align(cells), messages):
+        lines.append(f"{INDENT}{paint.mark(check.status)}  {aligned}")
+        lines.extend(DETAIL_INDENT + line for line in message[1:])
+        lines.extend(DETAIL_INDENT + line for line in _check_details(check, options))
+    return lines
+
+
+def _check_details(check: CheckResult, options: RenderOptions) -> list[str]:
+    if check.status in (FAILED, WARNED, ERRORED):
+        return common.detail_lines(check, options.max_samples)
+    return []
+
+
+def _breakdown(breakdown, paint: _Painter) -> list[str]:
+    heading = f"Compliance by {common.clean(breakdown.role)} ({common.clean(breakdown.table)}.{common.clean(breakdown.column)})"
+    table = [["value", "rows", "violating rows", "compliance"]]
+    for group in breakdown.groups[: common.MAX_GROUPS]:
+        table.append([common.sample_value(group.get("value")), common.count(group.get("rows")),
+                      common.count(group.get("violating_rows")), common.percent(group.get("compliance"))])
+    lines = [paint.heading(heading)] + [INDENT + line for line in common.align(table, right={1, 2, 3})]
+    left_out = len(breakdown.groups) - common.MAX_GROUPS
+    if left_out > 0:
+        lines.append(f"{INDENT}… and {left_out:,} more")
+    return lines
+
+
+def _compliance(result: RunResult, paint: _Painter) -> list[str]:
+    if not result.compliance:
+        return []
+    rows = [[common.clean(t.table), common.percent(t.score), f"{t.passing_rows:,} of {common.plural(t.rows, 'row')} pass"]
+            for t in result.compliance]
+    rows.append(["overall", common.percent(result.overall_compliance), ""])
+    return [paint.heading("Compliance")] + [INDENT + line for line in common.align(rows, right={1})]
+
+
+def _verdict(result: RunResult, paint: _Painter) -> list[str]:
+    passed = result.verdict == PASSED
+    word = paint("PASSED" if passed else "FAILED", fg="green" if passed else "red", bold=True)
+    return [f"{word} ({common.verdict_summary(result)})", common.exit_line(result)]
