@@ -101,10 +101,10 @@ def default_bindings(spec: CheckedSpec) -> dict[str, Binding]:
         for table, path in sources.items():
             if table not in spec.tables:
                 raise UsageError(f"`sources` names an unknown table `{table}`", where=str(config))
-            found[table] = bind_path(table, str(base / str(path)))
+            found[table] = bind_path(table, str(path), base)
     for name, table in spec.tables.items():
         if table.source and name not in found:
-            found[name] = bind_path(name, str(base / table.source))
+            found[name] = bind_path(name, table.source, base)
     return found
 
 
@@ -125,16 +125,17 @@ def bind_directory(directory: Path, spec: CheckedSpec, explicit: dict) -> dict[s
     return found
 
 
-def bind_path(table: str, target: str) -> Binding:
+def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
+    """Bind one table to `PATH` or `READER:PATH` (relative paths from `base` when given)."""
     reader, sep, path = target.partition(":")
     if sep and reader.isidentifier() and len(reader) > 1:
         from .readers import READERS  # tool exports: labelstudio:, doccano:, conll:, …
 
         if reader not in READERS:
             raise UsageError(f"unknown reader `{reader}`; readers: {', '.join(sorted(READERS))}", where=target)
-        files = _expand(path)
+        files = _expand(str(base / path) if base else path)
         return Binding(table, target, files, "json", reader)
-    files = _expand(target)
+    files = _expand(str(base / target) if base else target)
     formats = {EXTENSIONS.get(Path(f).suffix.lower()) for f in files}
     if None in formats:
         bad = next(f for f in files if Path(f).suffix.lower() not in EXTENSIONS)
