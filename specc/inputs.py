@@ -241,7 +241,7 @@ def _projections(spec: CheckedSpec, table: ast.Table, binding: Binding, found: d
             projections.append(f"CAST(NULL AS {target}) AS {quoted}")
             continue
         physical = found[name]
-        if value_type.kind in ("list", "record"):
+        if value_type.kind in ("list", "record") and binding.format not in TEXT_FORMATS:
             if not physical.endswith("[]") and value_type.kind == "list":
                 mistyped.append(f"`{name}`: expected {value_type}, found {physical}")
             projections.append(quoted)

@@ -165,8 +165,10 @@ def _spans(context: _TaskContext):
                            f"coalesce({end} > {start} AND trim({piece}) = '', FALSE)", shown, relation))
         if context.has("span_text"):
             span_text = context.column("span_text")
+            # only for spans inside their text: span_bounds already reports the others
+            inside = f"{start} >= 0 AND {end} > {start} AND {end} <= length({text})"
             checks.append(_row(context, "span_text_matches", "The exported span text must equal the text it covers",
-                               f"coalesce({span_text} <> {piece}, FALSE)",
+                               f"coalesce({inside} AND {span_text} <> {piece}, FALSE)",
                                shown + context.shown("span_text"), relation))
     else:
         checks.append(_row(context, "span_bounds", "A span must start at 0 or later and end after it starts",
