@@ -26,16 +26,26 @@ class Threshold:
     warn_value: float | None = None
     fail_side: str | None = None
     fail_value: float | None = None
+    warn_is_share: bool | None = None  # for rules: a bound on the share of violations, or a count
+    fail_is_share: bool | None = None
 
     def to_dict(self) -> dict:
         result = {}
         if self.tolerance is not None:
-            result["tolerance"] = {"value": self.tolerance, "unit": "share" if self.tolerance_is_share else "count"}
-        if self.warn_side is not None:
-            result["warn"] = {"side": self.warn_side, "value": self.warn_value}
-        if self.fail_side is not None:
-            result["fail"] = {"side": self.fail_side, "value": self.fail_value}
+            result["tolerance"] = {"value": self.tolerance, "unit": _unit(self.tolerance_is_share)}
+        for level in ("warn", "fail"):
+            side = getattr(self, f"{level}_side")
+            if side is not None:
+                bound = {"side": side, "value": getattr(self, f"{level}_value")}
+                is_share = getattr(self, f"{level}_is_share")
+                if is_share is not None:
+                    bound["unit"] = _unit(is_share)
+                result[level] = bound
         return result
+
+
+def _unit(is_share: bool) -> str:
+    return "share" if is_share else "count"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ values that come back are counts, a few samples and the metrics' small tables of
 
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 import time
@@ -152,6 +153,7 @@ def _threshold(check: Check) -> Threshold:
     for bound in check.bounds:
         fields[f"{bound.level}_side"] = bound.side
         fields[f"{bound.level}_value"] = bound.value
+        fields[f"{bound.level}_is_share"] = bound.is_share
     return Threshold(**fields)
 
 
@@ -198,6 +200,9 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
         except (duckdb.Error, ValueError, UsageError) as exc:
             results.append(CheckResult(**common, status=ERRORED, details={"error": str(exc).splitlines()[0]}))
             continue
+        if value is not None and not math.isfinite(value):
+            details.setdefault("undefined_reason", f"the value is {value}")
+            value = None
         results.append(CheckResult(**common, status=_metric_status(metric, value), value=value,
                                    checked=details.get("units"), details=details))
     return results

@@ -159,6 +159,32 @@ def _gold(con, metric, table):
     return result.accuracy, _details(result, units=result.compared)
 
 
+def _first_shown(metric: MetricCheck) -> str:
+    """Which response was shown first: a `shown_first` role, else the first of `responses`."""
+    if _role(metric, "shown_first"):
+        return identifier(_role(metric, "shown_first"))
+    if _role(metric, "responses"):
+        return f"{identifier(_role(metric, 'responses'))}[1]"
+    raise ValueError(f"metric `{metric.id}` needs a `shown_first` or `responses` role on its task")
+
+
+def _position_bias_sql(metric: MetricCheck, table: str, by_annotator: bool) -> str:
+    chosen = identifier(_role(metric, "chosen"))
+    tie = f"NOT coalesce({identifier(_role(metric, 'tie'))}, FALSE)" if _role(metric, "tie") else "TRUE"
+    first = _first_shown(metric)
+    group = f"CAST({identifier(_role(metric, 'annotator'))} AS VARCHAR)" if by_annotator else "NULL"
+    return (f"SELECT {group} AS coder, avg(CAST({chosen} = {first} AS DOUBLE)), count(*) "
+            f"FROM {identifier(table)} WHERE {tie} AND {chosen} IS NOT NULL AND {first} IS NOT NULL "
+            f"GROUP BY 1 ORDER BY 1 NULLS FIRST")
+
+
+def _position_bias(con, metric, table):
+    """Share of (untied) judgements that chose the response shown first; 0.5 is no bias."""
+    rows = con.execute(_position_bias_sql(metric, table, False)).fetchall()
+    share, judgements = (rows[0][1], rows[0][2]) if rows else (None, 0)
+    return share, {"units": judgements, "statistic": "share of first-shown responses chosen"}
+
+
 def _summary(function: str):
     def evaluate(con, metric, table):
         column = identifier(metric.of)
@@ -183,6 +209,9 @@ def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
     if metric.metric == "gold_accuracy":
         _, details = _gold(con, metric, table)
         return details.get("annotators", [])
+    if metric.metric == "position_bias":
+        rows = con.execute(_position_bias_sql(metric, table, True)).fetchall()
+        return [{"coder": a, "value": v, "judgements": n} for a, v, n in rows]
     if metric.metric in ("mean", "median"):
         annotator = identifier(_role(metric, "annotator"))
         rows = con.execute(
@@ -207,6 +236,7 @@ _HANDLERS = {
     "kendall_w": _kendall_w,
     "preference_agreement": _preference,
     "gold_accuracy": _gold,
+    "position_bias": _position_bias,
     "mean": _summary("avg"),
     "median": _summary("median"),
 }

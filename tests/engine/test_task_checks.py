@@ -218,3 +218,21 @@ def test_preference_checks(project):
     assert "prefer.tie_allowed" not in allowed
     good, _ = _counts(project, PREFERENCE, {"preferences.csv": "prompt_id,annotator,shown,chosen,rejected,tie\np1,x,\"[a, b]\",b,a,false\n"})
     assert not any(v for k, v in good.items() if k.startswith("prefer."))
+
+
+def test_position_bias_metric_per_annotator(project):
+    spec = PREFERENCE.replace("tie tie\n}", "tie tie\n  allow ties\n}") + (
+        "metric bias \"First-shown bias\": position_bias on prefer per annotator warn above 0.7\n")
+    rows = ("prompt_id,annotator,shown,chosen,rejected,tie\n"
+            "p1,x,\"[a, b]\",a,b,false\n"
+            "p2,x,\"[c, d]\",c,d,false\n"
+            "p3,x,\"[e, f]\",e,f,false\n"
+            "p4,x,\"[g, h]\",g,h,true\n"     # ties do not count
+            "p1,y,\"[a, b]\",b,a,false\n"
+            "p2,y,\"[c, d]\",c,d,false\n")
+    spec_path, data = project(spec, {"preferences.csv": rows})
+    result, _ = run_spec(spec_path, data)
+    bias = next(c for c in result.checks if c.id == "bias")
+    assert bias.value == pytest.approx(4 / 5)  # x chose first 3 of 3, y 1 of 2
+    assert bias.status == "warned"
+    assert [(a["coder"], a["value"]) for a in bias.details["per_annotator"]] == [("x", 1.0), ("y", 0.5)]
