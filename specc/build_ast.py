@@ -45,11 +45,14 @@ def identifier_text(token: Token) -> str:
     return text[1:-1] if text.startswith("`") else text
 
 
-def number_value(text: str) -> int | float:
-    value = float(text)
-    if value.is_integer() and not re.search(r"[.eE]", text):
-        return int(value)
-    return value
+def number_value(text) -> int | float | None:
+    """A number as written (`Token` or text); whole numbers stay exact integers."""
+    if text is None:
+        return None
+    text = str(text)
+    if not re.search(r"[.eE]", text):
+        return int(text)
+    return float(text)
 
 
 class AstBuilder(Transformer):
@@ -259,14 +262,14 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def bound(self, meta, children):
         operator, value = children
-        return ast.Bound(_canonical_operator(str(operator)), value, span=self.span_of(meta))
+        return ast.Bound(_canonical_operator(str(operator)), number_value(value), span=self.span_of(meta))
 
     def signed_number(self, children):
-        return number_value(str(children[0]))
+        return children[0]  # the token: users keep the number as written (`0.70`, `1e3`)
 
     @v_args(meta=True)
     def between(self, meta, children):
-        return ast.Range(children[0], children[1], span=self.span_of(meta))
+        return ast.Range(number_value(children[0]), number_value(children[1]), span=self.span_of(meta))
 
     @v_args(meta=True)
     def pattern(self, meta, children):
@@ -285,6 +288,10 @@ class AstBuilder(Transformer):
         operator, number = children
         operator = _canonical_operator(str(operator))
         value = self.integer(number)
+        if operator == "!=":
+            self.diagnostics.add(error("E011", self.span_of(meta),
+                                       "a length, item count or cardinality bound takes <, <=, >, >= or =, not !=",
+                                       "to forbid one size, write a rule such as `length(x) != 5`"))
         low, high = _bound_to_range(operator, value)
         return ast.LengthBound("length", operator, low, high, span=self.span_of(meta))
 
@@ -342,7 +349,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def task_scale(self, meta, children):
-        low, high, step = children
+        low, high, step = (number_value(c) for c in children)
         return ast.Scale(low, high, step, span=self.span_of(meta))
 
     @v_args(meta=True)
@@ -411,14 +418,14 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def amount(self, meta, children):
         value, percent = children
-        text = _number_text(value) + ("%" if percent is not None else "")
-        return ast.Amount(value, percent is not None, text, span=self.span_of(meta))
+        text = str(value) + ("%" if percent is not None else "")
+        return ast.Amount(number_value(value), percent is not None, text, span=self.span_of(meta))
 
     @v_args(meta=True)
     def bound_clause(self, meta, children):
         level, side, value, percent = children
-        text = _number_text(value) + ("%" if percent is not None else "")
-        amount = ast.Amount(value, percent is not None, text, span=self.span_of(meta))
+        text = str(value) + ("%" if percent is not None else "")
+        amount = ast.Amount(number_value(value), percent is not None, text, span=self.span_of(meta))
         return ast.Threshold(level, side, amount, span=self.span_of(meta))
 
     def level_warn(self, _):
@@ -587,8 +594,8 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def number(self, meta, children):
-        value = children[0]
-        return ast.Literal("number", value, _number_text(value), span=self.span_of(meta))
+        token = children[0]
+        return ast.Literal("number", number_value(token), str(token), span=self.span_of(meta))
 
     @v_args(meta=True)
     def string(self, meta, children):
@@ -633,10 +640,6 @@ def _membership(operand, target, negated, span):
 
 def _canonical_operator(operator: str) -> str:
     return {"==": "=", "<>": "!="}.get(operator, operator)
-
-
-def _number_text(value) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _bound_to_range(operator: str, value: int) -> tuple[int | None, int | None]:

@@ -11,7 +11,7 @@ The layout:
   declarations, except that a run of one-line preamble declarations (`spec`, `title`,
   `owner`, `version`, `description`, `import`) or of metrics stays together;
 - table and record columns form a table: names padded to the longest name, types padded to
-  the longest type, then the constraints in their written order;
+  the longest type, then the constraints in their written order, two spaces apart;
 - label attributes on their own lines, indented under their label;
 - each rule on one line: `error id "message": condition  tolerate 1%`;
 - text of several lines in a `\"\"\"` block indented inside its owner; other text in double
@@ -23,9 +23,12 @@ The layout:
 
 Comments: a comment goes before the first node that starts on or after its line, at that
 node's indentation, and a comment after the last node of a block stays at the end of the
-block. So a comment at the end of a code line moves to its own line above that code line.
+block. So a comment at the end of a code line moves to its own line above that code line,
+and a comment above a line whose AST value has no span (a table's `source`, `strict`,
+`primary key` or `guideline`, a label attribute) moves down to the next node that has one.
 Between top-level comments and declarations one blank line is kept where the source had
 any; other blank lines are not kept, and trailing whitespace is dropped from comments.
+Lines end in `\\n` whatever the source used.
 """
 
 from __future__ import annotations
@@ -301,9 +304,12 @@ def _starts(node, text: str, indent: int) -> _Line:
     return _Line(text, indent, anchor=node.span.line)
 
 
+def _closing(node, indent: int) -> _Line:
+    return _Line("}", indent, anchor=node.span.end_line, comment_indent=indent + 2)
+
+
 def _braced(node, head: str, body: list[_Line], indent: int) -> list[_Line]:
-    closing = _Line("}", indent, anchor=node.span.end_line, comment_indent=indent + 2)
-    return [_starts(node, head + " {", indent), *body, closing]
+    return [_starts(node, head + " {", indent), *body, _closing(node, indent)]
 
 
 # ---- declarations ---------------------------------------------------------------------------
@@ -369,10 +375,7 @@ def _label(label: ast.Label, indent: int, width: int) -> list[_Line]:
     if not attributes:
         return _braced(label, head, children, indent)
     # The children's brace cannot share a line with an attribute without seeming to belong to it.
-    lines = _braced(label, "", children, indent)
-    lines[0].text = "{"
-    lines[0].anchor = None
-    return [_starts(label, head, indent), *attributes, *lines]
+    return [_starts(label, head, indent), *attributes, _Line("{", indent), *children, _closing(label, indent)]
 
 
 def _label_attributes(label: ast.Label, indent: int) -> list[str]:
@@ -396,8 +399,7 @@ def _record(node: ast.Record, indent: int) -> list[_Line]:
 
 def _table(node: ast.Table, indent: int) -> list[_Line]:
     settings = [_Line(text, indent + 2) for text in _table_settings(node, indent + 2)]
-    columns = _columns(node.columns, indent + 2)
-    body = settings + ([_blank()] if settings and columns else []) + columns
+    body = settings + _columns(node.columns, indent + 2)
     return _braced(node, f"table {_name(node.name.text)}{_title(node.title)}", body, indent)
 
 
@@ -421,22 +423,25 @@ def _columns(columns, indent: int) -> list[_Line]:
     type_width = max(map(len, types), default=0)
     lines = []
     for column, name, type_text in zip(columns, names, types):
-        constraints = " ".join(_constraint(c, indent) for c in column.constraints)
+        constraints = "  ".join(_constraint(c, indent) for c in column.constraints)
         cells = [name.ljust(name_width), type_text.ljust(type_width) if constraints else type_text]
         lines.append(_starts(column, "  ".join(cells + ([constraints] if constraints else [])), indent))
     return lines
 
 
 def _type(node) -> str:
-    if isinstance(node, ast.NamedType):
-        return _name(node.name.text)
-    if isinstance(node, ast.LeavesType):
-        return f"{_name(node.taxonomy.text)} leaves"
-    if isinstance(node, ast.SubtreeType):
-        return f"{_name(node.taxonomy.text)} under {_string(node.code)}"
-    if isinstance(node, ast.ListType):
-        return f"list of {_type(node.item)}"
-    raise FormatError(f"cannot format the type {node!r}")
+    renderer = _TYPE_RENDERERS.get(type(node))
+    if renderer is None:
+        raise FormatError(f"cannot format the type {node!r}")
+    return renderer(node)
+
+
+_TYPE_RENDERERS = {
+    ast.NamedType: lambda t: _name(t.name.text),
+    ast.LeavesType: lambda t: f"{_name(t.taxonomy.text)} leaves",
+    ast.SubtreeType: lambda t: f"{_name(t.taxonomy.text)} under {_string(t.code)}",
+    ast.ListType: lambda t: f"list of {_type(t.item)}",
+}
 
 
 def _length_bound(bound: ast.LengthBound) -> str:
@@ -455,24 +460,25 @@ def _length_bound(bound: ast.LengthBound) -> str:
 
 
 def _constraint(node, indent: int) -> str:
-    words = {ast.Required: "required", ast.Optional: "optional", ast.Key: "key", ast.Unique: "unique"}
-    if type(node) in words:
-        return words[type(node)]
-    if isinstance(node, ast.Bound):
-        return f"{node.operator} {_number(node.value)}"
-    if isinstance(node, ast.Range):
-        return f"between {_number(node.low)} and {_number(node.high)}"
-    if isinstance(node, ast.Pattern):
-        return f"pattern {_string(node.regex)}"
-    if isinstance(node, ast.LengthBound):
-        return f"{node.what} {_length_bound(node)}"
-    if isinstance(node, ast.OneOf):
-        return "one of [" + ", ".join(value.text for value in node.values) + "]"
-    if isinstance(node, ast.References):
-        return f"references {_column_ref(node.target)}"
-    if isinstance(node, ast.Description):
-        return f"description {_text(node.text, indent)}"
-    raise FormatError(f"cannot format the constraint {node!r}")
+    renderer = _CONSTRAINT_RENDERERS.get(type(node))
+    if renderer is None:
+        raise FormatError(f"cannot format the constraint {node!r}")
+    return renderer(node, indent)
+
+
+_CONSTRAINT_RENDERERS = {
+    ast.Required: lambda c, indent: "required",
+    ast.Optional: lambda c, indent: "optional",
+    ast.Key: lambda c, indent: "key",
+    ast.Unique: lambda c, indent: "unique",
+    ast.Bound: lambda c, indent: f"{c.operator} {_number(c.value)}",
+    ast.Range: lambda c, indent: f"between {_number(c.low)} and {_number(c.high)}",
+    ast.Pattern: lambda c, indent: f"pattern {_string(c.regex)}",
+    ast.LengthBound: lambda c, indent: f"{c.what} {_length_bound(c)}",
+    ast.OneOf: lambda c, indent: "one of [" + ", ".join(value.text for value in c.values) + "]",
+    ast.References: lambda c, indent: f"references {_column_ref(c.target)}",
+    ast.Description: lambda c, indent: f"description {_text(c.text, indent)}",
+}
 
 
 def _task(node: ast.Task, indent: int) -> list[_Line]:

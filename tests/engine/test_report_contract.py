@@ -42,7 +42,7 @@ def test_json_report_content():
     order = next(c for c in report["checks"] if c["id"] == "order")
     assert (order["status"], order["violations"], order["checked"], order["severity"]) == ("failed", 2, 47, "error")
     assert order["samples"] == [{"row": 7, "end": 37, "start": 37}]
-    assert order["source"]["line"] == 74 and order["sql"].startswith("-- one scan of spans")
+    assert order["source"]["line"] == 76 and order["sql"].startswith("-- one scan of spans")
     assert report["scores"]["compliance"]["tables"]["documents"]["score"] == 1.0
     annotators = next(b for b in report["breakdowns"] if b["role"] == "annotator")
     assert [g["value"] for g in annotators["groups"]] == ["Ben", "ana", "ben", "chen"]
