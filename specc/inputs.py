@@ -59,6 +59,7 @@ class Binding:
     files: tuple[str, ...]
     format: str
     reader: str | None = None  # a tool-export reader (labelstudio, doccano, …); None for plain files
+    problem: UsageError | None = None  # a spec `source` that could not be bound; raised if it is used
 
 
 @dataclass(frozen=True)
@@ -104,8 +105,16 @@ def default_bindings(spec: CheckedSpec) -> dict[str, Binding]:
             found[table] = bind_path(table, str(path), base)
     for name, table in spec.tables.items():
         if table.source and name not in found:
-            found[name] = bind_path(name, table.source, base)
+            found[name] = _bind_source(name, table.source, base)
     return found
+
+
+def _bind_source(table: str, source: str, base: Path) -> Binding:
+    """A spec's `source`; a missing file is reported only if `--data` does not bind the table."""
+    try:
+        return bind_path(table, source, base)
+    except UsageError as exc:
+        return Binding(table, source, (), "missing", problem=exc)
 
 
 def bind_directory(directory: Path, spec: CheckedSpec, explicit: dict) -> dict[str, Binding]:
@@ -122,7 +131,19 @@ def bind_directory(directory: Path, spec: CheckedSpec, explicit: dict) -> dict[s
                              where=str(directory))
         if existing:
             found[table] = bind_path(table, str(existing[0]))
+        elif _source_under(directory, spec.tables[table].source):
+            # `source "labelstudio:export.json"`: the delivery folder holds the file the
+            # spec names, so one export can feed several tables and keep its reader.
+            found[table] = bind_path(table, spec.tables[table].source, directory)
     return found
+
+
+def _source_under(directory: Path, source: str | None) -> bool:
+    if not source:
+        return False
+    reader, sep, path = source.partition(":")
+    path = path.partition("#")[0] if sep and reader.isidentifier() and len(reader) > 1 else source
+    return not Path(path).is_absolute() and (directory / path).exists()
 
 
 def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
@@ -133,6 +154,7 @@ def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
 
         if reader not in READERS:
             raise UsageError(f"unknown reader `{reader}`; readers: {', '.join(sorted(READERS))}", where=target)
+        path = path.partition("#")[0]  # `READER:PATH#SELECTOR`: the selector is the reader's
         files = _expand(str(base / path) if base else path)
         return Binding(table, target, files, "json", reader)
     files = _expand(str(base / target) if base else target)
@@ -196,6 +218,8 @@ def duckdb_type(value_type) -> str:
 
 
 def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Binding) -> BoundTable:
+    if binding.problem is not None:
+        raise binding.problem
     table = spec.tables[binding.table]
     if binding.reader is not None:
         from .readers import READERS

@@ -147,6 +147,9 @@ class Resolver:
                 self.metrics.append(item)
             elif type(item) in registries:
                 self.declare(item, registries[type(item)], declared)
+        for name in sorted(set(self.tables) & set(self.records)):
+            self.report("E101", self.records[name].name, f"`{name}` names both a table and a record",
+                        f"the table is declared at {self.tables[name].name.span}")
         for name, taxonomy in list(self.taxonomies.items()):
             tree, problems = build_tree(taxonomy)
             self.diagnostics.extend(problems)

@@ -39,7 +39,6 @@ import re
 from urllib.parse import quote
 
 from .. import ast
-from ..diagnostics import SpecError, error
 from ..resolve import CheckedSpec
 from ..taxonomy import LabelTree
 from .base import Backend, canonical_json
@@ -69,7 +68,6 @@ class JsonSchemaBackend(Backend):
 
 def schemas(checked: CheckedSpec) -> dict[str, dict]:
     """File name -> schema, records first, then tables, each in declaration order."""
-    _check_file_names(checked)
     builder = _Builder(checked)
     documents = {schema_file(name): builder.record(record) for name, record in checked.records.items()}
     documents.update({schema_file(name): builder.table(table) for name, table in checked.tables.items()})
@@ -93,18 +91,6 @@ def full_match(regex: str) -> str:
     if flags:
         return f"^(?{flags.group(1)}:{regex[flags.end():]})$"
     return f"^(?:{regex})$"
-
-
-def _check_file_names(checked: CheckedSpec) -> None:
-    # The resolver lets a table and a record share a name; their files would collide.
-    clashes = [record for name, record in checked.records.items() if name in checked.tables]
-    if clashes:
-        raise SpecError([
-            error("E101", record.name.span,
-                  f"record `{record.name.text}` and table `{record.name.text}` share a name, "
-                  "so their JSON Schema files would collide", "rename the record or the table")
-            for record in clashes
-        ], checked.sources)
 
 
 class _Builder:

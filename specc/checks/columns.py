@@ -15,8 +15,10 @@ from .base import Relation, RowCheck, UniqueCheck
 def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
     relation = Relation(table.name.text)
     checks = []
+    key_columns = {k.text for k in table.primary_key}
     for column in table.columns:
-        checks.extend(_checks_for(spec, relation, column, column.name.text in type_checked))
+        checks.extend(_checks_for(spec, relation, column, column.name.text in type_checked,
+                                  column.name.text in key_columns))
     if table.primary_key:
         keys = tuple(k.text for k in table.primary_key)
         checks.append(UniqueCheck(
@@ -27,7 +29,7 @@ def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
     return checks
 
 
-def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool) -> list:
+def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool, in_primary_key: bool) -> list:
     name = column.name.text
     quoted = relation.column(name)
     value_type = column_type(column.type, spec.taxonomies, spec.records)
@@ -42,8 +44,10 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         checks.append(RowCheck(f"{relation.table}.{name}.type", "column", relation, "error",
                                f"`{name}` must be a {value_type}", column.type.span,
                                violation=f"{delivered} IS NOT NULL", shown_columns=((name, delivered),)))
-    if column.has(ast.Required) or column.has(ast.Key):
-        source = (column.find(ast.Required) or column.find(ast.Key))[0].span
+    if column.has(ast.Required) or column.has(ast.Key) or in_primary_key:
+        # like SQL's PRIMARY KEY, a column of the table's key may not be empty
+        declared = column.find(ast.Required) or column.find(ast.Key)
+        source = declared[0].span if declared else column.name.span
         checks.append(row_check("required", f"{quoted} IS NULL", f"`{name}` is required", source))
     range_sql = _range_violation(quoted, column)
     if range_sql:

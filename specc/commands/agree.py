@@ -51,7 +51,8 @@ NAMES = {
 
 
 @click.command("agree")
-@click.option("--data", "path", required=True, help="Annotations: .csv, .tsv, .parquet, .json, .jsonl/.ndjson.")
+@click.option("--data", "path", required=True,
+              help="Annotations: .csv, .tsv, .parquet, .json, .jsonl/.ndjson.")  # fmt: skip
 @click.option("--unit", required=True, help="Column naming the unit (item) rated.")
 @click.option("--coder", required=True, help="Column naming the annotator.")
 @click.option("--value", required=True, help="Column holding the label or rating.")
@@ -64,14 +65,16 @@ NAMES = {
               help="Bootstrap draws over units for a 95% interval (alpha).")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap.")
 @click.option("--per-annotator", is_flag=True, help="Each annotator against the others.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def agree(path, unit, coder, value, level, metric, weights, order, iterations, seed, per_annotator, output_format):
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)  # fmt: skip
+def agree(path, unit, coder, value, level, metric, weights, order, iterations, seed, per_annotator,
+          output_format):  # fmt: skip
     """Agreement between annotators over one table, e.g. Krippendorff's alpha."""
     options = dict(unit=unit, coder=coder, value=value, level=level or "nominal", weights=weights,
                    order=order.split(",") if order else None, iterations=iterations, seed=seed)  # fmt: skip
     check_options(metric, level, iterations)
     report = measure(load(path), metric, options, per_annotator, path)
-    click.echo(json.dumps(report, indent=2) if output_format == "json" else render(report))
+    click.echo(json.dumps(report, indent=2, default=str) if output_format == "json" else render(report))
 
 
 def check_options(metric: str, level: str | None, iterations: int | None) -> None:
@@ -134,13 +137,13 @@ def alpha_report(con, options: dict) -> dict:
     common = {**columns(options), "level": options["level"], "order": options["order"]}
     if options["iterations"] is None:
         return krippendorff_alpha(con, TABLE, **common).to_dict()
-    return bootstrap_alpha(con, TABLE, **common, iterations=options["iterations"], seed=options["seed"]).to_dict()
+    result = bootstrap_alpha(con, TABLE, **common, iterations=options["iterations"], seed=options["seed"])
+    return result.to_dict()
 
 
 def annotators(con, options: dict) -> list:
-    result = per_annotator_agreement(
-        con, TABLE, **columns(options), level=options["level"], weights=options["weights"], order=options["order"]
-    )
+    choices = {name: options[name] for name in ("level", "weights", "order")}
+    result = per_annotator_agreement(con, TABLE, **columns(options), **choices)
     return result.to_dict()["annotators"]
 
 
@@ -153,8 +156,9 @@ def render(report: dict) -> str:
     interval = report.get("interval")
     if interval:
         lines.append(
-            f"  {interval['confidence']:.0%} interval: {number(interval['low'])} to {number(interval['high'])}"
-            f" ({interval['iterations']} bootstrap draws over units, seed {interval['seed']})"
+            f"  {interval['confidence']:.0%} interval: {number(interval['low'])}"
+            f" to {number(interval['high'])} ({interval['iterations']} bootstrap draws over units,"
+            f" seed {interval['seed']})"
         )
     lines.append(f"  percent agreement: {number(report.get('percent_agreement'))}")
     lines.append(
@@ -203,4 +207,5 @@ def annotator_table(rows: list) -> list[str]:
         for row in rows
     ]
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
-    return ["", "per annotator:"] + ["  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table]
+    lines = ["  " + "  ".join(cell.ljust(w) for cell, w in zip(line, widths)).rstrip() for line in table]
+    return ["", "per annotator:", *lines]

@@ -188,7 +188,8 @@ def alpha_result(level, units, pairable_values, coders, percent, observed, expec
     )
 
 
-def alpha_value(units: int, observed: float | None, expected: float | None) -> tuple[float | None, str | None]:
+def alpha_value(units: int, observed: float | None, expected: float | None) -> tuple:
+    """(alpha, None), or (None, why it is undefined)."""
     if not units:
         return None, "no unit has values from two or more coders"
     if not expected:

@@ -132,7 +132,11 @@ def level_statistic(patterns: Patterns, level: str):
         "interval": interval_pattern_disagreement,
         "ratio": ratio_pattern_disagreement,
     }[level](patterns)
-    expected = {"nominal": nominal_expected, "interval": interval_expected, "ratio": ratio_expected}[level](patterns)
+    expected = {
+        "nominal": nominal_expected,
+        "interval": interval_expected,
+        "ratio": ratio_expected,
+    }[level](patterns)
     return lambda taken: alpha_from(taken @ fixed_observed, *expected(margins(patterns, taken)))
 
 
@@ -180,7 +184,8 @@ def spread(patterns: Patterns, positions):
     m = pattern_sizes(patterns)
     at = positions[patterns.category]
     mean = np.bincount(patterns.pattern, weights=patterns.count * at, minlength=m.size) / m
-    squares = np.bincount(patterns.pattern, weights=patterns.count * (at - mean[patterns.pattern]) ** 2, minlength=m.size)
+    deviations = patterns.count * (at - mean[patterns.pattern]) ** 2
+    squares = np.bincount(patterns.pattern, weights=deviations, minlength=m.size)
     return 2 * m * squares / (m - 1)
 
 
@@ -230,7 +235,8 @@ def ratio_pattern_disagreement(patterns: Patterns):
         same = patterns.pattern[offset:] == patterns.pattern[:-offset]
         a, b = values[:-offset][same], values[offset:][same]
         weight = patterns.count[:-offset][same] * patterns.count[offset:][same]
-        total += np.bincount(patterns.pattern[:-offset][same], weights=2 * weight * pair_ratio(a, b), minlength=m.size)
+        owner = patterns.pattern[:-offset][same]
+        total += np.bincount(owner, weights=2 * weight * pair_ratio(a, b), minlength=m.size)
     return total / (m - 1)
 
 

@@ -70,7 +70,9 @@ def check_unique_gold(con, gold: str, gold_unit: str) -> None:
     sql = DUPLICATE_GOLD_SQL.format(gold_unit=identifier(gold_unit), gold=identifier(gold))
     duplicates, example = one_row(con, sql)
     if duplicates:
-        raise MetricError(f"{duplicates} unit(s) have more than one gold answer in `{gold}`, e.g. {example!r}")
+        raise MetricError(
+            f"{duplicates} unit(s) have more than one gold answer in `{gold}`, e.g. {example!r}"
+        )
 
 
 def gold_result(rows: list) -> GoldResult:
@@ -78,7 +80,9 @@ def gold_result(rows: list) -> GoldResult:
     compared = [row for row in rows if row[1] is not None]
     labels = sort_labels({row[1] for row in compared} | {row[2] for row in compared})
     coders = sorted({row[0] for row in rows}, key=sort_key)
-    annotators = tuple(annotator_gold(coder, [row for row in compared if row[0] == coder], labels) for coder in coders)
+    annotators = tuple(
+        annotator_gold(coder, [row for row in compared if row[0] == coder], labels) for coder in coders
+    )
     correct = sum(row[3] for row in compared if row[1] == row[2])
     total = sum(row[3] for row in compared)
     return GoldResult(

@@ -31,19 +31,32 @@ categories AS ({categories}),
 unit_value_counts AS (
     SELECT unit, value, count(*) AS n FROM ratings GROUP BY unit, value
 ),
-others AS (  -- for each rating, how many other coders of its unit gave each value
-    SELECT ratings.unit, ratings.coder, ratings.value AS own, counts.value AS other,
-           counts.n - CAST(counts.value = ratings.value AS INTEGER) AS n
-    FROM ratings JOIN unit_value_counts AS counts USING (unit)
+unit_tops AS (
+    SELECT unit, max(n) AS top FROM unit_value_counts GROUP BY unit
 ),
-tops AS (
-    SELECT unit, coder, max(n) AS top FROM others GROUP BY unit, coder
+leaders AS (  -- per unit: how many values share the top count, two of them, and the next count
+    SELECT counts.unit, any_value(tops.top) AS top,
+           count(*) FILTER (WHERE counts.n = tops.top) AS leaders,
+           min(counts.value) FILTER (WHERE counts.n = tops.top) AS first_leader,
+           max(counts.value) FILTER (WHERE counts.n = tops.top) AS last_leader,
+           coalesce(max(counts.n) FILTER (WHERE counts.n < tops.top), 0) AS runner_up
+    FROM unit_value_counts AS counts JOIN unit_tops AS tops USING (unit)
+    GROUP BY counts.unit
 ),
-majorities AS (  -- only a unique most frequent value is a majority
-    SELECT others.unit, others.coder, any_value(others.own) AS own, any_value(others.other) AS majority
-    FROM others JOIN tops USING (unit, coder)
-    WHERE others.n = tops.top AND tops.top > 0
-    GROUP BY others.unit, others.coder HAVING count(*) = 1
+majorities AS (  -- the unique most frequent value among the other coders' values, if any
+    SELECT ratings.unit, ratings.coder, ratings.value AS own,
+           CASE
+               WHEN own_count.n < leaders.top THEN  -- the rater's value is not among the leaders
+                   CASE WHEN leaders.leaders = 1 THEN leaders.first_leader END
+               WHEN leaders.leaders = 1 THEN  -- it is the only leader, one count lower without them
+                   CASE WHEN leaders.top - 1 > leaders.runner_up THEN ratings.value END
+               WHEN leaders.leaders = 2 THEN  -- the other leader now leads alone
+                   CASE WHEN ratings.value = leaders.first_leader THEN leaders.last_leader
+                        ELSE leaders.first_leader END
+           END AS majority
+    FROM ratings
+    JOIN unit_value_counts AS own_count ON own_count.unit = ratings.unit AND own_count.value = ratings.value
+    JOIN leaders ON leaders.unit = ratings.unit
 ),
 pair_counts AS (
     SELECT majorities.coder AS coder_a, majorities.coder AS coder_b,
@@ -126,7 +139,9 @@ removals AS (  -- each rating x of a pairable unit; in a unit of two its partner
 ),
 changes AS (  -- removing x from a unit of m > 2 lowers its spread by (x - mean)^2 m / (m - 1)
     SELECT coder,
-           sum(CASE WHEN m > 2 THEN 2 * (m - 1) * (spread - (x - mean) ** 2 * m / (m - 1)) / (m - 2) ELSE 0 END
+           sum(CASE WHEN m > 2
+                    THEN 2 * (m - 1) * (spread - (x - mean) ** 2 * m / (m - 1)) / (m - 2)
+                    ELSE 0 END
                - 2 * m * spread / (m - 1)) AS observed,
            sum(CASE WHEN m > 2 THEN 1 ELSE 2 END) AS lost,
            sum(x - overall_mean + CASE WHEN m = 2 THEN total - x - overall_mean ELSE 0 END) AS deviation,
@@ -140,12 +155,15 @@ left_out AS (
            (SELECT n FROM overall) - coalesce(changes.lost, 0) AS n,
            totals.observed + coalesce(changes.observed, 0) AS observed,
            totals.spread - coalesce(changes.squared_deviation, 0)
-               - coalesce(changes.deviation, 0) ** 2 / ((SELECT n FROM overall) - coalesce(changes.lost, 0)) AS spread
+               - coalesce(changes.deviation, 0) ** 2
+                 / ((SELECT n FROM overall) - coalesce(changes.lost, 0)) AS spread
     FROM coders CROSS JOIN totals LEFT JOIN changes USING (coder)
 )
 SELECT coder, n, observed / n, 2 * spread / (n - 1) FROM left_out"""
 
-CODER_RATINGS_SQL = "WITH ratings AS ({ratings}) SELECT coder, count(*) FROM ratings GROUP BY coder ORDER BY coder"
+CODER_RATINGS_SQL = """
+WITH ratings AS ({ratings})
+SELECT coder, count(*) FROM ratings GROUP BY coder ORDER BY coder"""
 
 
 def per_annotator_agreement(

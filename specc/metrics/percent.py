@@ -43,7 +43,10 @@ def percent_agreement(
 
 
 def percent_agreement_of(con: duckdb.DuckDBPyConnection, source: Ratings) -> PercentAgreementResult:
-    sql = f"WITH ratings AS ({source.sql}),{AGREEMENT_CTES}\nSELECT units, pairable_values, coders, percent FROM agreement"
+    sql = (
+        f"WITH ratings AS ({source.sql}),{AGREEMENT_CTES}\n"
+        "SELECT units, pairable_values, coders, percent FROM agreement"
+    )
     units, pairable_values, coders, percent = one_row(con, sql, source.parameters)
     reason = None if units else "no unit has values from two or more coders"
     return PercentAgreementResult(percent, units, coders, int(pairable_values), reason)

@@ -18,7 +18,9 @@ from .ranking import ranks_cte
 from .relation import Ratings, execute, one_row, require_columns
 from .results import PreferenceResult
 
-OUTCOME = "CASE upper(CAST({outcome} AS VARCHAR)) WHEN 'A' THEN 'A' WHEN 'B' THEN 'B' WHEN 'TIE' THEN 'tie' END"
+OUTCOME = (
+    "CASE upper(CAST({outcome} AS VARCHAR)) WHEN 'A' THEN 'A' WHEN 'B' THEN 'B' WHEN 'TIE' THEN 'tie' END"
+)
 
 RANKING_PAIRS_SQL = """WITH {ranks}
 SELECT struct_pack(unit := a.unit, first := a.response, second := b.response) AS unit,
@@ -41,7 +43,8 @@ def preference_agreement(
     sql = (
         f"SELECT {identifier(unit)} AS unit, {identifier(annotator)} AS coder,"
         f" {OUTCOME.format(outcome=column)} AS value FROM {identifier(relation)}"
-        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(annotator)} IS NOT NULL AND {column} IS NOT NULL"
+        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(annotator)} IS NOT NULL"
+        f" AND {column} IS NOT NULL"
     )
     return preference_result(con, Ratings(sql, "VARCHAR"))
 
@@ -73,5 +76,6 @@ def ranking_preference_agreement(
 
 def preference_result(con, source: Ratings) -> PreferenceResult:
     alpha = alpha_of(con, source, "nominal")  # carries percent agreement over the same units
-    counts = execute(con, f"SELECT value, count(*) FROM ({source.sql}) GROUP BY value ORDER BY value", {}).fetchall()
+    sql = f"SELECT value, count(*) FROM ({source.sql}) GROUP BY value ORDER BY value"
+    counts = execute(con, sql, source.parameters).fetchall()
     return PreferenceResult(alpha.percent_agreement, alpha, alpha.units, alpha.coders, dict(counts))

@@ -77,7 +77,8 @@ tie_groups AS (
 ),
 mid_ranks AS (  -- places held by a tie group, averaged
     SELECT complete_ranks.unit, complete_ranks.response,
-           rank() OVER (PARTITION BY complete_ranks.unit, complete_ranks.annotator ORDER BY complete_ranks.rank)
+           rank() OVER (PARTITION BY complete_ranks.unit, complete_ranks.annotator
+                        ORDER BY complete_ranks.rank)
                + (tie_groups.t - 1) / 2 AS mid_rank
     FROM complete_ranks JOIN tie_groups USING (unit, annotator, rank)
 ),

@@ -149,7 +149,8 @@ def span_sql(relation, unit, annotator, start, end, label, mode, annotated) -> s
     if annotated is not None:  # listed units join as explicit "no entities" rows
         extra = (
             f"\n    UNION ALL SELECT {identifier(unit)}, {identifier(annotator)}, NULL, NULL, NULL"
-            f" FROM {identifier(annotated)} WHERE {identifier(unit)} IS NOT NULL AND {identifier(annotator)} IS NOT NULL"
+            f" FROM {identifier(annotated)}"
+            f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(annotator)} IS NOT NULL"
         )
     return SPAN_SQL.format(
         unit=identifier(unit),
@@ -166,7 +167,8 @@ def span_sql(relation, unit, annotator, start, end, label, mode, annotated) -> s
 
 def span_pair(annotator_a, annotator_b, units, matched, spans_a, spans_b) -> SpanPair:
     matched = float(matched)
-    return SpanPair(annotator_a, annotator_b, units, matched, spans_a, spans_b, scores(matched, spans_a, spans_b))
+    pair_scores = scores(matched, spans_a, spans_b)
+    return SpanPair(annotator_a, annotator_b, units, matched, spans_a, spans_b, pair_scores)
 
 
 def scores(matched: float, spans_a: int, spans_b: int) -> SpanScores:
