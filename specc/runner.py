@@ -244,8 +244,8 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
             continue
         verdict_table = f"__specc_verdict_{len(compliance)}"
         state.query(f"CREATE TEMP TABLE {identifier(verdict_table)} AS {verdict}")
-        passing = state.query(f"SELECT count(*) FILTER (WHERE NOT \"failed\") FROM {identifier(verdict_table)}").fetchone()[0]
-        compliance.append(TableCompliance(table, bound.rows, int(passing)))
+        failing = state.query(f"SELECT count(*) FILTER (WHERE \"failed\") FROM {identifier(verdict_table)}").fetchone()[0]
+        compliance.append(TableCompliance(table, bound.rows, bound.rows - int(failing)))
         breakdowns.extend(_breakdowns(state, table, verdict_table))
         if state.options.quarantine is not None:
             _quarantine(state, table, verdict_table)
@@ -271,8 +271,8 @@ def _breakdowns(state: _Run, table: str, verdict_table: str | None) -> list[Brea
         source = identifier(table)
         failed = "FALSE"
         if verdict_table is not None:
-            source = f"{identifier(table)} JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
-            failed = "\"failed\""
+            source = f"{identifier(table)} LEFT JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
+            failed = "coalesce(\"failed\", FALSE)"
         rows = state.query(
             f"SELECT CAST({identifier(column)} AS VARCHAR) AS value, count(*) AS rows, "
             f"count(*) FILTER (WHERE {failed}) AS violating FROM {source} GROUP BY 1 ORDER BY 1 NULLS FIRST"
@@ -298,9 +298,9 @@ def _quarantine(state: _Run, table: str, verdict_table: str | None) -> None:
         clean = f"{base} FROM {identifier(table)} ORDER BY \"specc_row\""
         violating = f"{base}{', ' + delivered if delivered else ''}, CAST([] AS VARCHAR[]) AS \"specc_violations\" FROM {identifier(table)} WHERE FALSE"
     else:
-        joined = f"FROM {identifier(table)} JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
+        joined = f"FROM {identifier(table)} LEFT JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
         base = base.replace(f"* EXCLUDE ({exclude})", f"{identifier(table)}.* EXCLUDE ({exclude})")
-        clean = f"{base} {joined} WHERE NOT \"failed\" ORDER BY \"specc_row\""
+        clean = f"{base} {joined} WHERE NOT coalesce(\"failed\", FALSE) ORDER BY \"specc_row\""
         violating = (f"{base}{', ' + delivered if delivered else ''}, \"violations\" AS \"specc_violations\" "
                      f"{joined} WHERE \"failed\" ORDER BY \"specc_row\"")
     for suffix, query in (("clean", clean), ("violating", violating)):

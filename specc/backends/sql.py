@@ -173,8 +173,8 @@ def _group_sample_columns(check: GroupCheck) -> str:
 
 
 def row_verdict_sql(table: str, checks: list, error_ids: set[str]) -> str | None:
-    """One row per input row: its row number, the ids of the checks it broke, and whether any
-    of them is an error. Row, uniqueness and group checks on the table itself take part;
+    """One row per input row that broke a check: its row number, the ids of the checks it
+    broke, and whether any of them is an error. Row, uniqueness and group checks on the table itself take part;
     checks over a joined relation mark the rows they found."""
     base = Relation(table)
     parts, joins, windows = [], [], []
@@ -189,9 +189,10 @@ def row_verdict_sql(table: str, checks: list, error_ids: set[str]) -> str | None
     source = identifier(table)
     if windows:
         source = f"(SELECT *, {', '.join(windows)} FROM {identifier(table)}) AS {identifier(table)}"
-    return (f"SELECT {base.column(ROW_COLUMN)} AS {identifier(ROW_COLUMN)}, "
+    # Only rows that broke something are kept: usually few, so joining back is cheap.
+    return (f"SELECT * FROM (SELECT {base.column(ROW_COLUMN)} AS {identifier(ROW_COLUMN)}, "
             f"list_filter([{listed}], lambda x: x IS NOT NULL) AS \"violations\", ({errors}) AS \"failed\" "
-            f"FROM {source} {' '.join(joins)}")
+            f"FROM {source} {' '.join(joins)}) WHERE len(\"violations\") > 0")
 
 
 def _failing_rows_sql(check: Check) -> str | None:
