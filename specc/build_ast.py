@@ -7,6 +7,7 @@ run reports every mistake it can.
 
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -79,8 +80,16 @@ class AstBuilder(Transformer):
     def text(self, token) -> str | None:
         return None if token is None else text_value(token)
 
+    def written_number(self, token) -> int | float | None:
+        """A number as written; one too large to hold becomes a diagnostic and 0."""
+        value = number_value(token)
+        if isinstance(value, float) and not math.isfinite(value):
+            self.diagnostics.add(error("E010", self.span_of(token), f"the number `{token}` is too large"))
+            return 0
+        return value
+
     def integer(self, token: Token) -> int:
-        value = number_value(str(token))
+        value = self.written_number(token)
         if not isinstance(value, int):
             self.diagnostics.add(
                 error("E010", self.span_of(token), f"expected a whole number, found `{token}`")
@@ -262,14 +271,14 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def bound(self, meta, children):
         operator, value = children
-        return ast.Bound(_canonical_operator(str(operator)), number_value(value), span=self.span_of(meta))
+        return ast.Bound(_canonical_operator(str(operator)), self.written_number(value), span=self.span_of(meta))
 
     def signed_number(self, children):
         return children[0]  # the token: users keep the number as written (`0.70`, `1e3`)
 
     @v_args(meta=True)
     def between(self, meta, children):
-        return ast.Range(number_value(children[0]), number_value(children[1]), span=self.span_of(meta))
+        return ast.Range(self.written_number(children[0]), self.written_number(children[1]), span=self.span_of(meta))
 
     @v_args(meta=True)
     def pattern(self, meta, children):
@@ -349,7 +358,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def task_scale(self, meta, children):
-        low, high, step = (number_value(c) for c in children)
+        low, high, step = (self.written_number(c) for c in children)
         return ast.Scale(low, high, step, span=self.span_of(meta))
 
     @v_args(meta=True)
@@ -419,13 +428,13 @@ class AstBuilder(Transformer):
     def amount(self, meta, children):
         value, percent = children
         text = str(value) + ("%" if percent is not None else "")
-        return ast.Amount(number_value(value), percent is not None, text, span=self.span_of(meta))
+        return ast.Amount(self.written_number(value), percent is not None, text, span=self.span_of(meta))
 
     @v_args(meta=True)
     def bound_clause(self, meta, children):
         level, side, value, percent = children
         text = str(value) + ("%" if percent is not None else "")
-        amount = ast.Amount(number_value(value), percent is not None, text, span=self.span_of(meta))
+        amount = ast.Amount(self.written_number(value), percent is not None, text, span=self.span_of(meta))
         return ast.Threshold(level, side, amount, span=self.span_of(meta))
 
     def level_warn(self, _):
@@ -595,7 +604,7 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def number(self, meta, children):
         token = children[0]
-        return ast.Literal("number", number_value(token), str(token), span=self.span_of(meta))
+        return ast.Literal("number", self.written_number(token), str(token), span=self.span_of(meta))
 
     @v_args(meta=True)
     def string(self, meta, children):
@@ -623,7 +632,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def percent(self, meta, children):
-        number = number_value(str(children[0]))
+        number = self.written_number(children[0])
         return ast.Literal("percent", number / 100, f"{children[0]}%", span=self.span_of(meta))
 
 

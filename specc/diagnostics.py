@@ -103,7 +103,9 @@ class UsageError(Exception):
 def did_you_mean(name: str, candidates) -> str | None:
     import difflib
 
-    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.7)
+    # Short names need a looser match: `LCO` is one swap from `LOC` but scores only 0.67.
+    cutoff = 0.6 if len(name) <= 4 else 0.7
+    matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean `{matches[0]}`?" if matches else None
 
 

@@ -7,6 +7,7 @@ instance, that `submitted_at - assigned_at` is a duration to compare with `48h`)
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 
 from . import ast
@@ -39,6 +40,12 @@ class ValueType:
 
 STRING, INT, FLOAT, BOOL = ValueType("string"), ValueType("int"), ValueType("float"), ValueType("bool")
 TIMESTAMP, DURATION, NULL, ANY = ValueType("timestamp"), ValueType("duration"), ValueType("null"), ValueType("any")
+
+
+def article(value) -> str:
+    """`an int`, `a string`, `a label of Entity`."""
+    text = str(value)
+    return ("an " if text[:1] in "aeiou" else "a ") + text
 
 
 def column_type(type_ref: ast.TypeRef, taxonomies, records) -> ValueType:
@@ -125,7 +132,7 @@ class TypeChecker:
         """A rule condition must be true or false for each row, group or table."""
         result = self.infer(node)
         if result.kind not in ("bool", "any"):
-            self.report("E203", node, f"a rule condition must be true or false, but this is a {result}",
+            self.report("E203", node, f"a rule condition must be true or false, but this is {article(result)}",
                         "compare it with something, e.g. `x > 0` or `x is not null`")
 
     def _literal(self, node: ast.Literal) -> ValueType:
@@ -154,7 +161,7 @@ class TypeChecker:
             return result or ANY
         argument = self.infer(node.arguments[0])
         if argument.kind not in accepted + ("any", "null"):
-            self.report("E202", node.arguments[0], f"`{name}` needs a {' or '.join(accepted)}, not a {argument}")
+            self.report("E202", node.arguments[0], f"`{name}` needs {' or '.join(article(a) for a in accepted)}, not {article(argument)}")
         return result or argument
 
     def _arithmetic(self, node: ast.Arithmetic) -> ValueType:
@@ -205,7 +212,7 @@ class TypeChecker:
         for operand in operands:
             kind = self.infer(operand).kind
             if kind not in ("bool", "any", "null"):
-                self.report("E203", operand, f"`{type(node).__name__.lower()}` needs true/false operands, not a {kind}")
+                self.report("E203", operand, f"`{type(node).__name__.lower()}` needs true/false operands, not {article(kind)}")
         return BOOL
 
     def _and(self, node: ast.And) -> ValueType:
@@ -232,7 +239,7 @@ class TypeChecker:
     def _taxonomy_of(self, node, operand: ValueType, what: str):
         tree = self.scope.taxonomies.get(operand.taxonomy) if operand.taxonomy else None
         if tree is None and operand != ANY:
-            self.report("E208", node, f"`{what}` needs a column bound to a taxonomy, but this is a {operand}")
+            self.report("E208", node, f"`{what}` needs a column bound to a taxonomy, but this is {article(operand)}")
         return tree
 
     def _insubtree(self, node: ast.InSubtree) -> ValueType:
@@ -266,7 +273,7 @@ class TypeChecker:
     def _matches(self, node: ast.Matches) -> ValueType:
         operand = self.infer(node.operand)
         if operand.kind not in ("string", "any", "null"):
-            self.report("E202", node.operand, f"`matches` needs a string, not a {operand}")
+            self.report("E202", node.operand, f"`matches` needs a string, not {article(operand)}")
         check_regex(node.pattern, node, self.scope.diagnostics)
         return BOOL
 
@@ -279,7 +286,8 @@ class TypeChecker:
         if node.function == "count_distinct":
             return INT
         if node.function in ("sum", "avg") and not (argument.is_numeric or argument.kind in ("any", "duration")):
-            self.report("E202", node.argument, f"`{node.function}` needs numbers, not a {argument}")
+            self.report("E202", node.argument, f"`{node.function}` needs numbers, not {article(argument)}")
+            return ANY  # already reported: no second error where the result is compared
         return FLOAT if node.function == "avg" else argument
 
     def _shareof(self, node: ast.ShareOf) -> ValueType:
@@ -297,7 +305,9 @@ class TypeChecker:
 def check_regex(pattern: str, node, diagnostics: list) -> None:
     """Patterns run in DuckDB (RE2); Python's `re` catches the mistakes both would reject."""
     try:
-        re.compile(pattern)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # e.g. FutureWarning for `[[a-z]]`: not ours to print
+            re.compile(pattern)
     except re.error as exc:
         diagnostics.append(error("E205", node.span, f"invalid regular expression: {exc}"))
         return

@@ -68,6 +68,7 @@ class BoundTable:
     rows: int
     sha256: str
     type_checked: tuple[str, ...]  # columns whose values were cast from text and flagged
+    has_file_column: bool = False  # several files: each row's file is in FILE_COLUMN
 
 
 # ---- choosing files -----------------------------------------------------------------------
@@ -129,21 +130,25 @@ def bind_directory(directory: Path, spec: CheckedSpec, explicit: dict) -> dict[s
         if len(existing) > 1:
             raise UsageError(f"table `{table}` matches several inputs: {', '.join(p.name for p in existing)}",
                              where=str(directory))
-        if existing:
-            found[table] = bind_path(table, str(existing[0]))
-        elif _source_under(directory, spec.tables[table].source):
+        if spec.tables[table].source and (target := _source_under(directory, spec.tables[table].source)):
             # `source "labelstudio:export.json"`: the delivery folder holds the file the
-            # spec names, so one export can feed several tables and keep its reader.
-            found[table] = bind_path(table, spec.tables[table].source, directory)
+            # spec names, so one export can feed several tables and keep its reader
+            # (even when the file is also named after the table).
+            found[table] = bind_path(table, target)
+        elif existing:
+            found[table] = bind_path(table, str(existing[0]))
     return found
 
 
-def _source_under(directory: Path, source: str | None) -> bool:
-    if not source:
-        return False
-    reader, sep, path = source.partition(":")
-    path = path.partition("#")[0] if sep and reader.isidentifier() and len(reader) > 1 else source
-    return not Path(path).is_absolute() and (directory / path).exists()
+def _source_under(directory: Path, source: str) -> str | None:
+    """The spec's relative `source` taken inside `directory` (`READER:` and `#…` kept), if it exists there."""
+    reader, sep, rest = source.partition(":")
+    if not (sep and reader.isidentifier() and len(reader) > 1):
+        reader, rest = "", source
+    path, hash_sign, selector = rest.partition("#") if reader else (rest, "", "")
+    if Path(path).is_absolute() or not (directory / path).exists():
+        return None
+    return (f"{reader}:" if reader else "") + str(directory / path) + hash_sign + selector
 
 
 def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
@@ -155,7 +160,7 @@ def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
         if reader not in READERS:
             raise UsageError(f"unknown reader `{reader}`; readers: {', '.join(sorted(READERS))}", where=target)
         path = path.partition("#")[0]  # `READER:PATH#SELECTOR`: the selector is the reader's
-        files = _expand(str(base / path) if base else path)
+        files = _expand(str(base / path) if base else path, any_suffix=True)
         return Binding(table, target, files, "json", reader)
     files = _expand(str(base / target) if base else target)
     formats = {EXTENSIONS.get(Path(f).suffix.lower()) for f in files}
@@ -167,10 +172,13 @@ def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
     return Binding(table, target, files, formats.pop())
 
 
-def _expand(target: str) -> tuple[str, ...]:
+def _expand(target: str, any_suffix: bool = False) -> tuple[str, ...]:
+    """The files a path, folder or glob names; a folder bound to a reader gives all its files
+    (a CoNLL folder holds `.conll` or `.txt` files), a plain folder only data files."""
     path = Path(target)
     if path.is_dir():
-        files = sorted(str(p) for p in path.iterdir() if p.is_file() and p.suffix.lower() in EXTENSIONS)
+        files = sorted(str(p) for p in path.iterdir()
+                       if p.is_file() and not p.name.startswith(".") and (any_suffix or p.suffix.lower() in EXTENSIONS))
     elif any(ch in target for ch in "*?["):
         files = sorted(f for f in glob.glob(target, recursive=True) if os.path.isfile(f))
     elif path.is_file():
@@ -233,10 +241,12 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
         found = {row[0]: row[1] for row in con.execute(f"DESCRIBE {identifier(raw)}").fetchall()}
     except duckdb.Error as exc:
         raise UsageError(f"cannot read table `{binding.table}`: {_first_line(exc)}", where=binding.path) from None
-    if len(binding.files) > 1:
-        found.pop("filename", None)  # added by the reader to tell files apart, not data
+    # With several files, DuckDB (or a reader) adds `filename` to tell them apart: not data.
+    has_file_names = len(binding.files) > 1 and "filename" in found and table.column("filename") is None
+    if has_file_names:
+        found.pop("filename")
     projections, type_checked = _projections(spec, table, binding, found)
-    file_column = f", filename AS {identifier(FILE_COLUMN)}" if len(binding.files) > 1 else ""
+    file_column = f", filename AS {identifier(FILE_COLUMN)}" if has_file_names else ""
     try:
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS "
@@ -247,7 +257,7 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
         rows = con.execute(f"SELECT count(*) FROM {identifier(binding.table)}").fetchone()[0]
     except duckdb.Error as exc:
         raise UsageError(f"cannot load table `{binding.table}`: {_first_line(exc)}", where=binding.path) from None
-    return BoundTable(binding, rows, file_hash(binding.files), tuple(type_checked))
+    return BoundTable(binding, rows, file_hash(binding.files), tuple(type_checked), has_file_names)
 
 
 def _projections(spec: CheckedSpec, table: ast.Table, binding: Binding, found: dict) -> tuple[list[str], list[str]]:

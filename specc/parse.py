@@ -101,6 +101,12 @@ def parse_source(source: SourceFile) -> ParseResult:
     except UnexpectedInput as exc:
         diagnostics.add(syntax_diagnostic(source, exc))
         return ParseResult(source, None, tuple(diagnostics.items))
+    too_deep = _first_node_deeper_than(tree, MAX_TREE_DEPTH)
+    if too_deep is not None:
+        span = Span(source.path, too_deep.line, too_deep.column, too_deep.end_line, too_deep.end_column)
+        diagnostics.add(error("E012", span, "this is nested too deeply for specc to read",
+                              "split the expression into several rules, or flatten the label tree"))
+        return ParseResult(source, None, tuple(diagnostics.items))
     spec = AstBuilder(source.path, diagnostics).transform(tree)
     spec = ast.Spec(
         spec.items,
@@ -108,6 +114,23 @@ def parse_source(source: SourceFile) -> ParseResult:
         span=spec.span,
     )
     return ParseResult(source, spec, tuple(diagnostics.items))
+
+
+# Every later stage walks the tree recursively; a bound on nesting keeps them all far from
+# Python's recursion limit (about 120 levels of parentheses, or of labels in a taxonomy).
+MAX_TREE_DEPTH = 250
+
+
+def _first_node_deeper_than(tree, limit: int):
+    """The first tree node or token below `limit` levels, found without recursion."""
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return node.meta if hasattr(node, "meta") and not node.meta.empty else node
+        if hasattr(node, "children"):
+            stack.extend((child, depth + 1) for child in node.children if child is not None)
+    return None
 
 
 def _parse_collecting(text: str, comments: list[Token]):
@@ -142,10 +165,24 @@ def syntax_diagnostic(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
     return error("E001", span, "syntax error")
 
 
+_DECLARATIONS = ("SPEC", "IMPORT", "GUIDELINE", "TAXONOMY", "RECORD", "TABLE", "TASK", "RULES", "METRIC")
+
+
 def _expected_words(expected) -> str:
+    expected = set(expected)
+    declarations = [name for name in _DECLARATIONS if name in expected]
+    if len(declarations) >= 5:
+        # between declarations: say so, rather than list every keyword alphabetically
+        rest = sorted({describe_terminal(n) for n in expected - set(declarations)})
+        listed = ", ".join(f"`{d.lower()}`" for d in declarations)
+        return _or_list([f"a declaration ({listed}, …)"] + rest[:4])
     words = sorted({describe_terminal(name) for name in expected})
     if len(words) > 8:
         words = words[:8] + ["…"]
+    return _or_list(words)
+
+
+def _or_list(words: list[str]) -> str:
     if len(words) == 1:
         return words[0]
     return ", ".join(words[:-1]) + " or " + words[-1]
@@ -155,8 +192,8 @@ def _unexpected_token(source: SourceFile, exc: UnexpectedToken) -> Diagnostic:
     token = exc.token
     span = Span(source.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column + 1)
     found = describe_found(token)
-    hint = _keyword_hint(token, getattr(exc, "accepts", None) or exc.expected)
     expected = getattr(exc, "accepts", None) or exc.expected
+    hint = _keyword_hint(token, expected) or _previous_keyword_hint(exc)
     return error("E001", span, f"unexpected {found}; expected {_expected_words(expected)}", hint)
 
 
@@ -172,6 +209,17 @@ def describe_found(token: Token) -> str:
     if token.type in ("NUMBER", "SIGNED_NUMBER_NEGATIVE"):
         return f"number `{text}`"
     return f"`{text}`"
+
+
+def _previous_keyword_hint(exc: UnexpectedToken) -> str | None:
+    """`source string` inside a table: `source` was read as a keyword and the error shows
+    only at the next word, so the hint names the word before it."""
+    history = getattr(exc, "token_history", None) or []
+    previous = history[-1] if history else None
+    if previous is not None and previous.type != "NAME" and str(previous).isidentifier():
+        return (f"`{previous}` before it is a keyword; if you meant a name, "
+                f"write it in backticks: `` `{previous}` ``")
+    return None
 
 
 def _keyword_hint(token: Token, expected) -> str | None:
@@ -197,7 +245,9 @@ def _unexpected_character(source: SourceFile, exc: UnexpectedCharacters) -> Diag
 
 
 def _unexpected_end(source: SourceFile, expected) -> Diagnostic:
-    lines = source.text.splitlines() or [""]
+    lines = source.lines()
+    if len(lines) > 1 and lines[-1] == "":
+        lines = lines[:-1]  # a final newline does not start a line of its own
     line = len(lines)
     column = len(lines[-1]) + 1
     span = Span(source.path, line, column, line, column + 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import ast
 from .diagnostics import Diagnostic, Diagnostics, SpecError, UsageError, did_you_mean, error, warning
-from .expr_types import SCALAR_TYPES, Scope, TypeChecker, check_regex, column_type
+from .expr_types import SCALAR_TYPES, Scope, TypeChecker, article, check_regex, column_type
 from .metric_kinds import METRIC_KINDS
 from .parse import parse_source
 from .source import SourceFile
@@ -60,14 +60,20 @@ class _Loaded:
     root: ast.Spec | None = None
     items: list = field(default_factory=list)  # (item, SourceFile)
     sources: dict[str, SourceFile] = field(default_factory=dict)
-    yaml_taxonomies: list = field(default_factory=list)
+    failed_taxonomies: set = field(default_factory=set)  # imported from YAML, but unreadable
 
 
 # ---- loading and imports ------------------------------------------------------------------
 
 
 def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Path, ...], via=None) -> None:
-    resolved = path.resolve()
+    try:
+        resolved = path.resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL in the name
+        if via is None:
+            raise OSError(str(exc)) from None
+        diagnostics.add(error("E109", via.span, f"cannot read imported spec `{via.path}`: {exc}"))
+        return
     if resolved in stack:
         chain = " -> ".join(p.name for p in stack[stack.index(resolved):] + (resolved,))
         diagnostics.add(error("E110", via.span, f"import cycle: {chain}"))
@@ -76,10 +82,11 @@ def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Pa
         return  # imported twice through different paths: declarations are already in
     try:
         source = SourceFile.read(path)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         if via is None:
-            raise
-        diagnostics.add(error("E109", via.span, f"cannot read imported spec `{via.path}`: {exc.strerror}"))
+            raise OSError(getattr(exc, "strerror", None) or str(exc)) from None
+        reason = getattr(exc, "strerror", None) or str(exc)
+        diagnostics.add(error("E109", via.span, f"cannot read imported spec `{via.path}`: {reason}"))
         return
     result = parse_source(source)
     loaded.sources[source.path] = source
@@ -96,6 +103,8 @@ def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Pa
             diagnostics.extend(problems)
             if taxonomy is not None:
                 loaded.items.append((taxonomy, source))
+            else:
+                loaded.failed_taxonomies.add(item.name.text)
         elif via is None or not isinstance(item, (ast.SpecHeader, ast.Meta, ast.Guideline)):
             loaded.items.append((item, source))
 
@@ -192,11 +201,15 @@ class Resolver:
             return
         node = type_ref.name if isinstance(type_ref, ast.NamedType) else type_ref.taxonomy
         tree = self.taxonomies.get(name)
+        if tree is None and name in self.loaded.failed_taxonomies:
+            return  # its import already reported why it is missing
         if tree is None:
             known = list(SCALAR_TYPES) + list(self.taxonomies) + list(self.records)
             what = "taxonomy" if not isinstance(type_ref, ast.NamedType) else "type or taxonomy"
+            fallback = ("a taxonomy name" if what == "taxonomy" else
+                        f"types: {', '.join(SCALAR_TYPES)}, or a taxonomy or record name")
             self.report("E103", node, f"unknown {what} `{name}`",
-                        did_you_mean(name, known) or f"types: {', '.join(SCALAR_TYPES)}, or a taxonomy or record name")
+                        did_you_mean(name, list(self.taxonomies) if what == "taxonomy" else known) or fallback)
             return
         self.used_taxonomies.add(name)
         if isinstance(type_ref, ast.SubtreeType) and type_ref.code not in tree.nodes:
@@ -207,12 +220,12 @@ class Resolver:
         value_type = column_type(column.type, self.taxonomies, self.records)
         kind = value_type.kind
         if isinstance(constraint, NUMERIC_CONSTRAINTS) and kind not in ("int", "float", "any"):
-            self.report("E206", constraint, f"a numeric bound does not apply to `{column.name.text}`, a {value_type}")
+            self.report("E206", constraint, f"a numeric bound does not apply to `{column.name.text}`, {article(value_type)}")
         elif isinstance(constraint, ast.Range) and constraint.low > constraint.high:
             self.report("E207", constraint, f"empty range: {constraint.low} is above {constraint.high}")
         elif isinstance(constraint, ast.Pattern):
             if kind not in ("string", "any"):
-                self.report("E206", constraint, f"`pattern` applies to strings, not to `{column.name.text}`, a {value_type}")
+                self.report("E206", constraint, f"`pattern` applies to strings, not to `{column.name.text}`, {article(value_type)}")
             check_regex(constraint.regex, constraint, self.diagnostics.items)
         elif isinstance(constraint, ast.LengthBound):
             self.check_length(column, constraint, kind)
@@ -224,21 +237,23 @@ class Resolver:
     def check_length(self, column, constraint: ast.LengthBound, kind: str) -> None:
         wanted = "list" if constraint.what == "items" else "string"
         if kind not in (wanted, "any"):
-            self.report("E206", constraint, f"`{constraint.what}` applies to a {wanted}, not to `{column.name.text}`, a {kind}")
+            self.report("E206", constraint, f"`{constraint.what}` applies to {article(wanted)}, not to `{column.name.text}`, {article(kind)}")
         if constraint.low is not None and constraint.high is not None and constraint.low > constraint.high:
             self.report("E207", constraint, f"empty range: {constraint.low} is above {constraint.high}")
 
     def check_one_of(self, column, constraint: ast.OneOf, value_type) -> None:
+        if not constraint.values:
+            self.report("E211", constraint, f"`one of []` allows no value at all for `{column.name.text}`")
         for value in constraint.values:
             literal_kind = {"number": "int" if isinstance(value.value, int) else "float"}.get(value.kind, value.kind)
             compatible = literal_kind == value_type.kind or (
                 literal_kind in ("int", "float") and value_type.is_numeric) or value_type.kind == "any"
             if not compatible:
-                self.report("E211", value, f"`{value.text}` is not a {value_type}, the type of `{column.name.text}`")
+                self.report("E211", value, f"`{value.text}` is not {article(value_type)}, the type of `{column.name.text}`")
 
     def check_reference(self, target: ast.ColumnRef) -> ast.Column | None:
-        if target.table is None:
-            self.report("E114", target, "`references` needs `table.column`")
+        if len(target.parts) != 2:
+            self.report("E114", target, f"`{target}` is not `table.column`")
             return None
         table = self.tables.get(target.table)
         if table is None:
@@ -292,10 +307,17 @@ class Resolver:
                             did_you_mean(setting.check.text, kind.checks) or f"checks: {', '.join(kind.checks)}")
         if task.scale is not None and task.scale.low >= task.scale.high:
             self.report("E207", task.scale, f"empty scale: {task.scale.low} is not below {task.scale.high}")
+        if task.scale is not None and task.scale.step is not None and task.scale.step <= 0:
+            self.report("E207", task.scale, f"a scale's step must be above 0, not {task.scale.step}")
+        bound = task.cardinality
+        if bound is not None and bound.low is not None and bound.high is not None and bound.low > bound.high:
+            self.report("E207", bound, f"empty range: {bound.low} is above {bound.high}")
 
     def check_role_column(self, table: ast.Table, ref: ast.ColumnRef) -> None:
         target = table if ref.table is None else self.tables.get(ref.table)
-        if target is None:
+        if len(ref.parts) > 2:
+            self.report("E104", ref, f"`{ref}` is not a column: write `column` or `table.column`")
+        elif target is None:
             self.report("E102", ref, f"unknown table `{ref.table}`", did_you_mean(ref.table, self.tables))
         elif target.column(ref.column) is None:
             self.report("E104", ref, f"table `{target.name.text}` has no column `{ref.column}`",
@@ -352,9 +374,9 @@ class Resolver:
         if len(groupings) > 1:
             self.report("E209", condition, "all aggregates in one rule must share the same `per` grouping")
             return
-        if not groupings:
+        if not groupings and not _has_share(condition):
             return
-        keys = {key.text for key in next(iter(groupings))}
+        keys = {key.text for key in next(iter(groupings), ())}
         for ref in bare_columns(condition):
             if ref.table is None and ref.column not in keys:
                 self.report("E209", ref, f"`{ref}` is neither inside an aggregate nor a `per` key of this rule",

@@ -288,10 +288,10 @@ def _quarantine(state: _Run, table: str, verdict_table: str | None) -> None:
     directory = state.options.quarantine
     bound = state.bound[table]
     flags = [TYPE_FLAG_PREFIX + name for name in bound.type_checked]
-    hidden = [ROW_COLUMN] + flags + ([FILE_COLUMN] if len(bound.binding.files) > 1 else [])
+    hidden = [ROW_COLUMN] + flags + ([FILE_COLUMN] if bound.has_file_column else [])
     exclude = ", ".join(identifier(h) for h in hidden)
     base = f"SELECT {identifier(ROW_COLUMN)} AS \"specc_row\", * EXCLUDE ({exclude})"
-    if len(bound.binding.files) > 1:
+    if bound.has_file_column:
         base += f", {identifier(FILE_COLUMN)} AS \"specc_file\""
     delivered = ", ".join(f"{identifier(TYPE_FLAG_PREFIX + n)} AS {identifier(n + '_as_delivered')}" for n in bound.type_checked)
     if verdict_table is None:

@@ -44,16 +44,20 @@ class SourceFile:
         raw = Path(path).read_bytes()
         return cls(str(path), raw.decode("utf-8-sig", errors="replace"))
 
+    def lines(self) -> list[str]:
+        """Lines as the parser counts them: only `\n` ends a line (not form feeds or U+2028)."""
+        return self.text.split("\n")
+
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
+        lines = self.lines()
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return ""
 
     def snippet(self, span: Span) -> str:
         """The source line of `span` with a caret/underline beneath the spanned columns."""
-        text = self.line_text(span.line).replace("\t", " ")
-        if not text and span.line > len(self.text.splitlines()):
+        text = self.line_text(span.line).rstrip("\r").replace("\t", " ")
+        if not text and span.line > len(self.lines()):
             return ""
         start = max(span.column, 1)
         if span.end_line == span.line and span.end_column > start:

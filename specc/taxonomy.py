@@ -99,14 +99,20 @@ def load_yaml_taxonomy(path: Path, declared_name: ast.Identifier) -> tuple[ast.T
     """Read a YAML taxonomy (see docs/language.md) into an `ast.Taxonomy`."""
     shown = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text)
-    except OSError as exc:
-        return None, [error("E109", declared_name.span, f"cannot read taxonomy file `{shown}`: {exc.strerror}")]
+        raw = path.read_bytes()
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        reason = getattr(exc, "strerror", None) or str(exc)
+        return None, [error("E109", declared_name.span, f"cannot read taxonomy file `{shown}`: {reason}")]
+    try:
+        root = yaml.compose(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        span = Span(shown, line, column, line, column + 1)
+        return None, [error("E111", span, "the taxonomy file is not UTF-8 text", "save it as UTF-8")]
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        span = _mark_span(shown, mark) if mark else declared_name.span
-        return None, [error("E111", span, f"invalid YAML: {getattr(exc, 'problem', None) or exc}")]
+        return None, [error("E111", _yaml_error_span(shown, exc, raw, declared_name.span),
+                            f"invalid YAML: {getattr(exc, 'problem', None) or exc}")]
     try:
         mapping = _mapping(root, shown)
         labels_node = mapping.get("labels")
@@ -173,6 +179,16 @@ def _label(node, path: str) -> ast.Label:
         tuple(_label(child, path) for child in _sequence(fields["children"])) if "children" in fields else (),
         span=_node_span(path, node),
     )
+
+
+def _yaml_error_span(path: str, exc, raw: bytes, fallback: Span) -> Span:
+    """Where a YAML error is: the problem's mark, or — when that lies past the last line, as
+    for an unclosed quote — the place the construct opened."""
+    lines = raw.count(b"\n") + (0 if raw.endswith(b"\n") else 1)
+    for mark in (getattr(exc, "problem_mark", None), getattr(exc, "context_mark", None)):
+        if mark is not None and mark.line < lines:
+            return _mark_span(path, mark)
+    return fallback
 
 
 def _mark_span(path: str, mark) -> Span:

@@ -14,6 +14,8 @@ from .base import Artifact, Backend, canonical_json, write_atomic
 BACKENDS: dict[str, str] = {
     "jsonschema": "specc.backends.jsonschema:JsonSchemaBackend",
     "sql": "specc.backends.sql:SqlBackend",
+    "docs": "specc.backends.docs:DocsBackend",
+    "labelstudio": "specc.backends.labelstudio:LabelStudioBackend",
 }
 
 __all__ = ["BACKENDS", "Artifact", "Backend", "backend_names", "canonical_json", "get_backend", "write_atomic"]

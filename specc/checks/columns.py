@@ -6,7 +6,7 @@ table's `primary key`. Each is named `TABLE.COLUMN.CHECK`.
 from __future__ import annotations
 
 from .. import ast
-from ..expr_types import column_type
+from ..expr_types import article, column_type
 from ..inputs import TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
 from .base import Relation, RowCheck, UniqueCheck
@@ -42,7 +42,7 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
     if type_checked:
         delivered = relation.column(TYPE_FLAG_PREFIX + name)
         checks.append(RowCheck(f"{relation.table}.{name}.type", "column", relation, "error",
-                               f"`{name}` must be a {value_type}", column.type.span,
+                               f"`{name}` must be {article(value_type)}", column.type.span,
                                violation=f"{delivered} IS NOT NULL", shown_columns=((name, delivered),)))
     if column.has(ast.Required) or column.has(ast.Key) or in_primary_key:
         # like SQL's PRIMARY KEY, a column of the table's key may not be empty

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, error
 from ..render import render_diagnostics
 from ..resolve import resolve_file
+from ..source import Span
 
 
 @click.command()
@@ -23,21 +24,22 @@ def lint(ctx: click.Context, files: tuple[Path, ...], output_format: str) -> Non
     rendered: list[str] = []
     for path in files:
         if not path.is_file():
-            message = f"{path}: error: no such spec file"
-            rendered.append(message)
-            found.append(None)
+            missing = error("E109", Span(str(path), 1, 1, 1, 1),
+                            "no such spec file" if not path.exists() else "not a file")
+            found.append(missing)
+            rendered.append(missing.render())
             continue
         _, diagnostics, sources = resolve_file(path)
         found.extend(diagnostics)
         rendered.append(render_diagnostics(diagnostics, sources))
-    errors = sum(1 for d in found if d is None or d.is_error)
-    warnings = sum(1 for d in found if d is not None and not d.is_error)
+    errors = sum(1 for d in found if d.is_error)
+    warnings = len(found) - errors
     if output_format == "json":
         click.echo(json.dumps({
             "files": [str(p) for p in files],
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": [d.to_dict() for d in found if d is not None],
+            "diagnostics": [d.to_dict() for d in found],
         }, indent=2))
     else:
         text = "\n".join(r for r in rendered if r)

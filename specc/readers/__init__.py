@@ -3,7 +3,9 @@
 Each reader turns an export into rows of one declared table inside DuckDB. The registry is
 lazy: a reader's module is imported only when a binding names it. A reader is an object with
 `relation(con, binding, table) -> (sql, parameters)`, where `sql` can follow `SELECT * FROM`
-and yields the table's declared columns it can provide (by name) and nothing else. It runs
+and yields the table's declared columns it can provide (by name) and nothing else — but,
+when several files are bound, a `filename` column naming each row's file (kept for
+quarantine, never treated as data). It runs
 before file access is switched off, so it may read `binding.files` (with DuckDB, or in
 Python where a format forces it) into a temporary table and return that table's name.
 A malformed export raises `UsageError` naming the file, the record (index or id) and the field.
