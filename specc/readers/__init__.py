@@ -44,3 +44,17 @@ class _LazyReaders(dict):
 
 
 READERS = _LazyReaders()
+
+
+def reference_markdown() -> str:
+    """docs/readers.md: each reader's module docstring, which is where its columns are defined."""
+    parts = ["# Readers for labelling-tool exports", "",
+             "Bind a table to a tool's export with `--data TABLE=READER:PATH` or, in the spec, "
+             "`source \"READER:PATH\"` (looked up inside the `--data` folder first). Each reader "
+             "below says which columns a table may declare and where their values come from. "
+             "This page is generated from the readers' own documentation "
+             "(`SPECC_UPDATE_GOLDEN=1 make test` rewrites it).", ""]
+    for name, target in _LazyReaders.MODULES.items():
+        module = importlib.import_module(target.partition(":")[0])
+        parts += [f"## `{name}`", "", (module.__doc__ or "").strip(), ""]
+    return "\n".join(parts)
