@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import agree, check, compile, fmt, lint
+    from .commands import agree, check, compile, fmt, init, lint
 
-    for command in (lint.lint, fmt.fmt, compile.compile, check.check, agree.agree):
+    for command in (lint.lint, fmt.fmt, compile.compile, check.check, agree.agree, init.init):
         cli.add_command(command)
 
 
