@@ -254,7 +254,7 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
             f"FROM {identifier(raw)}"
         )
         con.execute(f"DROP VIEW {identifier(raw)}")
-        rows = con.execute(f"SELECT count(*) FROM {identifier(binding.table)}").fetchone()[0]
+        rows = con.execute(f"SELECT count(*) FROM {identifier(binding.table)}").fetchall()[0][0]
     except duckdb.Error as exc:
         raise UsageError(f"cannot load table `{binding.table}`: {_first_line(exc)}", where=binding.path) from None
     return BoundTable(binding, rows, file_hash(binding.files), tuple(type_checked), has_file_names)

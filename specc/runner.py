@@ -104,7 +104,7 @@ def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
         try:
             if statement.kind == "raw":
                 _ensure_single_select(state.con, statement.checks[0])
-            row = state.query(statement.sql).fetchone()
+            row = state.query(statement.sql).fetchall()[0]
         except (duckdb.Error, UsageError) as exc:
             for check in statement.checks:
                 errors[check.id] = _explain_failure(check, exc)
@@ -244,7 +244,7 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
             continue
         verdict_table = f"__specc_verdict_{len(compliance)}"
         state.query(f"CREATE TEMP TABLE {identifier(verdict_table)} AS {verdict}")
-        failing = state.query(f"SELECT count(*) FILTER (WHERE \"failed\") FROM {identifier(verdict_table)}").fetchone()[0]
+        failing = state.query(f"SELECT count(*) FILTER (WHERE \"failed\") FROM {identifier(verdict_table)}").fetchall()[0][0]
         compliance.append(TableCompliance(table, bound.rows, bound.rows - int(failing)))
         breakdowns.extend(_breakdowns(state, table, verdict_table))
         if state.options.quarantine is not None:

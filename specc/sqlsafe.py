@@ -1,7 +1,7 @@
 """The one place where names and literals become SQL text.
 
-Every SQL-producing line in specc goes through these helpers (or through sqlglot, which quotes
-by construction). Data values are never pasted into SQL: they are bound as parameters or read
+Every SQL-producing line in specc goes through these helpers. Data values are never pasted
+into SQL: they are bound as parameters or read
 by DuckDB from the files themselves; only identifiers and literals written in a reviewed spec
 reach SQL text, and only through `identifier` and `literal`.
 """

@@ -8,9 +8,9 @@ wiki) and as a standalone HTML page (inline CSS, no scripts, no external assets)
 
 The spec is reviewed input, but its text still never becomes markup by accident: in the
 HTML every string goes through `html.escape`, and the Markdown in guidelines is rendered by
-the small converter below (paragraphs, lists, headings, code, **bold**, *italics*), which
-escapes everything else, so raw HTML in a spec shows as text. In the Markdown file the
-guideline Markdown is kept, with anything that would start raw HTML escaped.
+the small converter in `specc.markdown` (paragraphs, lists, headings, code, **bold**,
+*italics*), which escapes everything else, so raw HTML in a spec shows as text. In the
+Markdown file the guideline Markdown is kept, with anything that would start raw HTML escaped.
 Output depends on the spec alone, so the same spec always gives the same bytes.
 """
 
@@ -22,8 +22,11 @@ from html import escape
 
 from .. import ast
 from ..describe import (
-    MARKDOWN, ROLE_WORDS, Statement, describe_spec, describe_task_kind, label_words, markdown_code,
-    markdown_escape, range_words, size_words,
+    MARKDOWN, ROLE_WORDS, Statement, describe_spec, describe_task_kind, label_words, range_words, size_words,
+)
+from ..markdown import (
+    inline_to_html, is_one_paragraph, markdown_code, markdown_escape, markdown_for_markdown, markdown_to_html,
+    neutralise_html,
 )
 from ..resolve import CheckedSpec
 from ..taxonomy import LabelTree
@@ -298,15 +301,11 @@ def _label_details(label: ast.Label) -> list[Item]:
     if label.aliases:
         details.append(Item((em("Also called:"), text(" ")) + _listed([code(a) for a in label.aliases]), cls="alias"))
     if label.guideline:
-        if _is_one_paragraph(label.guideline):
+        if is_one_paragraph(label.guideline):
             details.append(Item((em("Guideline:"), text(" "), authored(label.guideline)), cls="guideline"))
         else:
             details.append(Item((em("Guideline:"),), (Markdown(label.guideline, 5),), "guideline"))
     return details
-
-
-def _is_one_paragraph(source: str) -> bool:
-    return not any(_BLOCK_START.match(line) or not line.strip() for line in source.split("\n"))
 
 
 # ---- tables and records ---------------------------------------------------------------------
@@ -389,13 +388,18 @@ def _constraint_parts(column: ast.Column) -> Parts:
             pieces.append([text(size)])
     for one_of in column.find(ast.OneOf):
         values = [code(str(v.value)) if v.kind == "string" else text(v.text) for v in one_of.values]
-        pieces.append([text("one of ")] + [p for i, v in enumerate(values) for p in ([text(", ")] if i else []) + [v]])
+        pieces.append([text("one of ")] + _joined([[v] for v in values], ", "))
     for reference in column.find(ast.References):
         pieces.append([text("references "), code(str(reference.target))])
+    return tuple(_joined(pieces, "; "))
+
+
+def _joined(pieces: list[list], separator: str) -> list:
+    """The parts of every piece in order, with `separator` between two pieces."""
     parts: list = []
     for index, piece in enumerate(pieces):
-        parts += ([text("; ")] if index else []) + piece
-    return tuple(parts)
+        parts += ([text(separator)] if index else []) + piece
+    return parts
 
 
 # ---- checks and metrics ---------------------------------------------------------------------
@@ -536,75 +540,6 @@ def _badge_word(severity: str) -> str:
     return "warning" if severity == "warn" else severity
 
 
-_HTML_START = re.compile(r"[A-Za-z/!?]")
-
-
-def neutralise_html(source: str) -> str:
-    """Markdown with every `<` that could open raw HTML escaped, inside code spans too.
-
-    Guessing which backticks pair up the way a renderer will is how raw HTML slips through
-    (an HTML block interrupts a paragraph, and a code span with it), so no guess is made: a
-    `<tag>` in inline code shows its backslash in the .md file; the .html page is unaffected."""
-    out, index = [], 0
-    while index < len(source):
-        char = source[index]
-        if char == "\\" and index + 1 < len(source):
-            out.append(source[index:index + 2])
-            index += 2
-        elif char == "<" and _HTML_START.match(source, index + 1):
-            out.append("\\<")
-            index += 1
-        else:
-            out.append(char)
-            index += 1
-    return "".join(out)
-
-
-def _code_span_end(source: str, start: int) -> int:
-    """Where the code span opening at `start` ends; just past the backticks if it never closes."""
-    run = len(re.match(r"`+", source[start:]).group(0))
-    closing = re.compile(r"(?<!`)`{%d}(?!`)" % run)
-    found = closing.search(source, start + run)
-    return found.end() if found else start + run
-
-
-def markdown_for_markdown(source: str, base_level: int) -> list[str]:
-    """The author's Markdown, lines kept, headings moved under the section, raw HTML escaped."""
-    lines, fence, paragraph = [], None, []
-    source = "\n".join(line.rstrip() for line in source.strip("\n").split("\n"))
-
-    def flush() -> None:
-        if paragraph:
-            lines.extend(neutralise_html("\n".join(paragraph)).split("\n"))
-            paragraph.clear()
-
-    for line in source.split("\n"):
-        opener = _fence(line)
-        if fence is not None:
-            lines.append(line)
-            if opener and opener.group(1)[0] == fence[0] and len(opener.group(1)) >= len(fence) and not opener.group(2).strip():
-                fence = None
-            continue
-        if opener:
-            flush()
-            fence = opener.group(1)
-            lines.append(line)
-            continue
-        heading = _HEADING.match(line)
-        if heading:
-            flush()
-            level = min(6, base_level + len(heading.group(1)) - 1)
-            lines.append(neutralise_html("#" * level + " " + (heading.group(2) or "")))
-            continue
-        if not line.strip():
-            flush()
-            lines.append("")
-            continue
-        paragraph.append(line)
-    flush()
-    return lines
-
-
 # ---- HTML output ------------------------------------------------------------------------------
 
 _CSS = """
@@ -676,14 +611,12 @@ def _html_block(block) -> str:
         anchor = f' id="{escape(block.anchor)}"' if block.anchor else ""
         return f"<h{block.level}{anchor}>{_html_inline(block.parts)}</h{block.level}>\n"
     if isinstance(block, Para):
-        cls = f' class="{escape(block.cls)}"' if block.cls else ""
-        return f"<p{cls}>{_html_inline(block.parts)}</p>\n"
+        return f"<p{_class(block.cls)}>{_html_inline(block.parts)}</p>\n"
     if isinstance(block, Markdown):
         return markdown_to_html(block.source, block.base_level)
     if isinstance(block, Bullets):
-        cls = f' class="{escape(block.cls)}"' if block.cls else ""
         items = "".join(_html_item(item) for item in block.items)
-        return f"<ul{cls}>\n{items}</ul>\n"
+        return f"<ul{_class(block.cls)}>\n{items}</ul>\n"
     if isinstance(block, Grid):
         header = "".join(f"<th>{escape(h)}</th>" for h in block.header)
         rows = "".join("<tr>" + "".join(f"<td>{_html_inline(cell)}</td>" for cell in cells) + "</tr>\n"
@@ -693,9 +626,12 @@ def _html_block(block) -> str:
 
 
 def _html_item(item: Item) -> str:
-    cls = f' class="{escape(item.cls)}"' if item.cls else ""
     inner = "".join(_html_block(block) for block in item.blocks)
-    return f"<li{cls}>{_html_inline(item.parts)}{chr(10) + inner if inner else ''}</li>\n"
+    return f"<li{_class(item.cls)}>{_html_inline(item.parts)}{chr(10) + inner if inner else ''}</li>\n"
+
+
+def _class(name: str) -> str:
+    return f' class="{escape(name)}"' if name else ""
 
 
 def _html_inline(parts: Parts) -> str:
@@ -714,184 +650,3 @@ def _html_inline(parts: Parts) -> str:
         elif kind == "badge":
             out.append(f'<span class="badge {escape(value)}">{escape(_badge_word(value))}</span>')
     return "".join(out)
-
-
-# ---- a small, safe Markdown converter ---------------------------------------------------------
-# Enough for guidelines: paragraphs, bullet and numbered lists (nested by indentation),
-# `#` headings, fenced code, `code`, **bold**, *italics* and backslash escapes. Everything
-# else, raw HTML and links included, is shown as escaped text.
-
-_LIST_ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(?:( +)(.*))?$")
-_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
-_BLOCK_START = re.compile(r"^ {0,3}(?:[-*+] |\d{1,9}[.)] |#{1,6}(?:\s|$)|`{3}|~{3})")
-_PRIVATE = 0xE000  # escaped punctuation is parked in the private-use area while emphasis is found
-
-
-def markdown_to_html(source: str, base_level: int = 3) -> str:
-    return "".join(_md_to_html_blocks(source.expandtabs(4).strip("\n").split("\n"), base_level))
-
-
-def _md_to_html_blocks(lines: list[str], base_level: int) -> list[str]:
-    out, index = [], 0
-    while index < len(lines):
-        line = lines[index]
-        if not line.strip():
-            index += 1
-        elif _fence(line):
-            index = _fenced(lines, index, out)
-        elif _HEADING.match(line):
-            heading = _HEADING.match(line)
-            level = min(6, base_level + len(heading.group(1)) - 1)
-            out.append(f"<h{level}>{inline_to_html(heading.group(2) or '')}</h{level}>\n")
-            index += 1
-        elif _list_marker(line):
-            index = _list(lines, index, base_level, out)
-        else:
-            index = _paragraph(lines, index, out)
-    return out
-
-
-def _fenced(lines: list[str], index: int, out: list[str]) -> int:
-    fence = _fence(lines[index]).group(1)
-    body, index = [], index + 1
-    while index < len(lines):
-        closing = _fence(lines[index])
-        if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence) \
-                and not closing.group(2).strip():
-            index += 1
-            break
-        body.append(lines[index])
-        index += 1
-    out.append(f"<pre><code>{escape(chr(10).join(body))}</code></pre>\n")
-    return index
-
-
-def _paragraph(lines: list[str], index: int, out: list[str]) -> int:
-    body = []
-    while index < len(lines) and lines[index].strip() and not (
-            body and (_fence(lines[index]) or _HEADING.match(lines[index]) or _list_marker(lines[index]))):
-        body.append(lines[index].strip())
-        index += 1
-    out.append(f"<p>{inline_to_html(chr(10).join(body))}</p>\n")
-    return index
-
-
-def _fence(line: str):
-    """A fence line; as in CommonMark, a backtick fence's info string holds no backtick."""
-    match = _FENCE.match(line)
-    if match is None or (match.group(1)[0] == "`" and "`" in match.group(2)):
-        return None
-    return match
-
-
-def _list_marker(line: str):
-    """The list-item match of `line`, or None; `-` alone on a line is an empty item."""
-    return _LIST_ITEM.match(line)
-
-
-def _list(lines: list[str], index: int, base_level: int, out: list[str]) -> int:
-    first = _list_marker(lines[index])
-    ordered = first.group(2)[0].isdigit()
-    items, loose = [], False
-    while index < len(lines):
-        match = _list_marker(lines[index])
-        if match is None or match.group(2)[0].isdigit() != ordered:
-            break
-        width = len(match.group(1)) + len(match.group(2)) + len(match.group(3) or " ")
-        body, index = [match.group(4) or ""], index + 1
-        index = _item_body(lines, index, width, body)
-        items.append(body)
-        after = index
-        while after < len(lines) and not lines[after].strip():
-            after += 1
-        following = _list_marker(lines[after]) if after < len(lines) else None
-        if after > index and following and following.group(2)[0].isdigit() == ordered:
-            loose, index = True, after
-    tag = "ol" if ordered else "ul"
-    start = int(first.group(2)[:-1]) if ordered else 1
-    attribute = f' start="{start}"' if ordered and start != 1 else ""
-    rendered = "".join(_list_item(body, base_level, loose) for body in items)
-    out.append(f"<{tag}{attribute}>\n{rendered}</{tag}>\n")
-    return index
-
-
-def _item_body(lines: list[str], index: int, width: int, body: list[str]) -> int:
-    while index < len(lines):
-        line = lines[index]
-        indentation = len(line) - len(line.lstrip(" "))
-        if not line.strip():
-            after = index
-            while after < len(lines) and not lines[after].strip():
-                after += 1
-            if after < len(lines) and len(lines[after]) - len(lines[after].lstrip(" ")) >= width:
-                body.extend([""] * (after - index))
-                index = after
-                continue
-            return index
-        if indentation >= width:
-            body.append(line[width:])
-        elif _BLOCK_START.match(line) or not body[-1].strip():
-            return index
-        else:
-            body.append(line.strip())  # a lazy continuation of the item's paragraph
-        index += 1
-    return index
-
-
-def _list_item(body: list[str], base_level: int, loose: bool) -> str:
-    blocks = _md_to_html_blocks(body, base_level)
-    if not loose and blocks and blocks[0].startswith("<p>"):
-        blocks[0] = blocks[0][len("<p>"):-len("</p>\n")] + ("\n" if len(blocks) > 1 else "")
-    return "<li>" + "".join(blocks).rstrip("\n") + "</li>\n"
-
-
-def inline_to_html(source: str) -> str:
-    """Inline Markdown to HTML: code spans, backslash escapes, **bold**, *italics*; the rest escaped."""
-    out, index, plain = [], 0, []
-
-    def flush() -> None:
-        if plain:
-            out.append(_emphasis("".join(plain)))
-            plain.clear()
-
-    while index < len(source):
-        char = source[index]
-        if char == "\\" and index + 1 < len(source) and source[index + 1] in _ASCII_PUNCTUATION:
-            plain.append(chr(_PRIVATE + ord(source[index + 1])))
-            index += 2
-        elif char == "`":
-            end = _code_span_end(source, index)
-            run = len(re.match(r"`+", source[index:]).group(0))
-            if end == index + run:  # no closing run: literal backticks
-                plain.append(char * run)
-            else:
-                flush()
-                out.append(f"<code>{escape(_code_content(source[index + run:end - run]))}</code>")
-            index = end
-        else:
-            plain.append(char)
-            index += 1
-    flush()
-    return "".join(out)
-
-
-_ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
-
-
-def _code_content(content: str) -> str:
-    content = content.replace("\n", " ")
-    if len(content) > 2 and content.startswith(" ") and content.endswith(" ") and content.strip():
-        return content[1:-1]
-    return content
-
-
-def _emphasis(plain: str) -> str:
-    html = escape(plain)
-    # Escaped text holds no `<` or `>`; spans of `[^<>]` never reach into a tag made earlier,
-    # so the tags always nest.
-    html = re.sub(r"\*\*(?=\S)([^<>]+?)(?<=\S)\*\*", r"<strong>\1</strong>", html)
-    html = re.sub(r"(?<![A-Za-z0-9_])__(?=\S)([^<>]+?)(?<=\S)__(?![A-Za-z0-9_])", r"<strong>\1</strong>", html)
-    html = re.sub(r"\*(?=[^\s*])([^<>]+?)(?<=[^\s*])\*", r"<em>\1</em>", html)
-    html = re.sub(r"(?<![A-Za-z0-9_])_(?=[^\s_])([^<>]+?)(?<=[^\s_])_(?![A-Za-z0-9_])", r"<em>\1</em>", html)
-    return re.sub("[\ue000-\ue07f]", lambda m: escape(chr(ord(m.group(0)) - _PRIVATE)), html)

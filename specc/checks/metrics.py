@@ -48,7 +48,19 @@ def evaluate_metric(con: duckdb.DuckDBPyConnection, metric: MetricCheck) -> tupl
         details["per_annotator"] = _per_annotator(con, metric, metric.table)
     for column in breakdown_columns:
         details.setdefault("per", {})[column] = _per_value(con, metric, column)
-    return value, details
+    return _stable(value), _stable(details)
+
+
+def _stable(value):
+    """Floats to 12 significant digits: DuckDB adds floats in parallel, in an order that can
+    change the last bits between runs, and two reports of one delivery must be identical."""
+    if isinstance(value, float):
+        return float(f"{value:.12g}")
+    if isinstance(value, dict):
+        return {key: _stable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_stable(item) for item in value]
+    return value
 
 
 def _per_value(con, metric: MetricCheck, column: str) -> list[dict]:
@@ -189,7 +201,7 @@ def _summary(function: str):
     def evaluate(con, metric, table):
         column = identifier(metric.of)
         value, rows = con.execute(
-            f"SELECT {function}({column}), count({column}) FROM {identifier(table)}").fetchone()
+            f"SELECT {function}({column}), count({column}) FROM {identifier(table)}").fetchall()[0]
         return (float(value) if value is not None else None), {"units": rows, "statistic": function}
 
     return evaluate

@@ -20,7 +20,6 @@ from ..metrics import (
     LEVELS,
     WEIGHTS,
     MetricError,
-    bootstrap_alpha,
     check_one_value_per_coder,
     cohen_kappa,
     fleiss_kappa,
@@ -137,6 +136,8 @@ def alpha_report(con, options: dict) -> dict:
     common = {**columns(options), "level": options["level"], "order": options["order"]}
     if options["iterations"] is None:
         return krippendorff_alpha(con, TABLE, **common).to_dict()
+    from ..metrics import bootstrap_alpha  # numpy, only when an interval is asked for
+
     result = bootstrap_alpha(con, TABLE, **common, iterations=options["iterations"], seed=options["seed"])
     return result.to_dict()
 

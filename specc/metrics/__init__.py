@@ -7,7 +7,6 @@ annotators) and Python does the last arithmetic on those. See docs/metrics.md.
 """
 
 from .alpha import LEVELS, krippendorff_alpha
-from .bootstrap import bootstrap_alpha
 from .errors import MetricError
 from .gold import gold_accuracy
 from .kappa import WEIGHTS, cohen_kappa, fleiss_kappa
@@ -78,3 +77,12 @@ __all__ = [
     "ranking_preference_agreement",
     "span_agreement",
 ]
+
+
+def __getattr__(name: str):
+    """The bootstrap needs numpy, so it is imported only when asked for."""
+    if name == "bootstrap_alpha":
+        from .bootstrap import bootstrap_alpha
+
+        return bootstrap_alpha
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,6 +11,7 @@ the point value, which the tests use to check it against the SQL alpha.
 The interval is the percentile interval of the draws where alpha is defined; draws whose
 expected disagreement is zero are counted as undefined and left out. Same seed, same data,
 same interval: numpy's PCG64 generator, and patterns and categories in a fixed order.
+This is the one metrics module that needs numpy; `specc.metrics` imports it on first use.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 
 import duckdb
+import numpy as np
 
 from .alpha import alpha_of, level_ratings
 from .errors import MetricError
@@ -73,6 +75,8 @@ def bootstrap_alpha(
     confidence: float = 0.95,
 ) -> AlphaResult:
     """Alpha with a percentile bootstrap interval over units."""
+    if iterations < 1 or not 0 < confidence < 1:
+        raise MetricError("the bootstrap needs at least one iteration and a confidence between 0 and 1")
     source = level_ratings(con, relation, unit, coder, value, level, order)
     point = alpha_of(con, source, level, order)
     interval = bootstrap_interval(con, source, level, order, iterations, seed, confidence)
@@ -80,10 +84,6 @@ def bootstrap_alpha(
 
 
 def bootstrap_interval(con, source: Ratings, level, order, iterations, seed, confidence) -> Interval:
-    import numpy as np
-
-    if iterations < 1 or not 0 < confidence < 1:
-        raise MetricError("the bootstrap needs at least one iteration and a confidence between 0 and 1")
     patterns = fetch_patterns(con, source, level, order)
     draws = alpha_draws(patterns, level, iterations, np.random.default_rng(seed))
     defined = draws[~np.isnan(draws)]
@@ -93,8 +93,6 @@ def bootstrap_interval(con, source: Ratings, level, order, iterations, seed, con
 
 
 def fetch_patterns(con, source: Ratings, level: str, order: list | None) -> Patterns:
-    import numpy as np
-
     numeric = level in ("interval", "ratio")
     sql = PATTERNS_SQL.format(
         ratings=source.sql,
@@ -113,8 +111,6 @@ def fetch_patterns(con, source: Ratings, level: str, order: list | None) -> Patt
 
 def alpha_draws(patterns: Patterns, level: str, iterations: int, rng):
     """Alpha for `iterations` multinomial resamples of the units; NaN where undefined."""
-    import numpy as np
-
     total_units = int(patterns.units.sum())
     if total_units == 0:
         return np.full(iterations, np.nan)
@@ -141,8 +137,6 @@ def level_statistic(patterns: Patterns, level: str):
 
 
 def margins(patterns: Patterns, taken):
-    import numpy as np
-
     weights = taken[patterns.pattern] * patterns.count
     return np.bincount(patterns.category, weights=weights, minlength=patterns.values.size)
 
@@ -155,15 +149,11 @@ def alpha_from(observed_total, pairable, expected):
 
 
 def pattern_sizes(patterns: Patterns):
-    import numpy as np
-
     return np.bincount(patterns.pattern, weights=patterns.count, minlength=patterns.units.size)
 
 
 def nominal_pattern_disagreement(patterns: Patterns):
     """Per pattern, sum over ordered pairs of unequal values / (m - 1)."""
-    import numpy as np
-
     m = pattern_sizes(patterns)
     squares = np.bincount(patterns.pattern, weights=patterns.count**2, minlength=m.size)
     return (m * m - squares) / (m - 1)
@@ -179,8 +169,6 @@ def nominal_expected(patterns: Patterns):
 
 def spread(patterns: Patterns, positions):
     """Per pattern, 2 m SS / (m - 1): the interval disagreement of its values at `positions`."""
-    import numpy as np
-
     m = pattern_sizes(patterns)
     at = positions[patterns.category]
     mean = np.bincount(patterns.pattern, weights=patterns.count * at, minlength=m.size) / m
@@ -207,8 +195,6 @@ def interval_expected(patterns: Patterns):
 
 def ordinal_alpha(patterns: Patterns, taken):
     """Ordinal alpha is interval alpha on mid-ranks, which move with the resampled margins."""
-    import numpy as np
-
     margin = margins(patterns, taken)
     positions = np.cumsum(margin) - margin / 2
     n, expected = pooled_expected(margin, positions)
@@ -216,8 +202,6 @@ def ordinal_alpha(patterns: Patterns, taken):
 
 
 def ratio_distances(values):
-    import numpy as np
-
     total = values[:, None] + values[None, :]
     difference = values[:, None] - values[None, :]
     ratio = np.divide(difference, total, out=np.zeros_like(total), where=total != 0)
@@ -226,8 +210,6 @@ def ratio_distances(values):
 
 def ratio_pattern_disagreement(patterns: Patterns):
     """Per pattern, the ratio distance of each pair of its distinct values: entries k apart, for each k."""
-    import numpy as np
-
     m = pattern_sizes(patterns)
     total = np.zeros(m.size)
     values = patterns.values[patterns.category]
@@ -241,8 +223,6 @@ def ratio_pattern_disagreement(patterns: Patterns):
 
 
 def pair_ratio(a, b):
-    import numpy as np
-
     total = a + b
     ratio = np.divide(a - b, total, out=np.zeros_like(total), where=total != 0)
     return ratio * ratio

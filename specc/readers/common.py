@@ -157,7 +157,7 @@ def declared_extras(con, binding, records: str, table, provided) -> list[str]:
     if not wanted:
         return []
     structures = ", ".join(f"json_group_structure({key('j', name)})" for name in wanted)
-    found = execute(con, f"SELECT {structures} FROM {identifier(records)}", binding).fetchone()
+    found = execute(con, f"SELECT {structures} FROM {identifier(records)}", binding).fetchall()[0]
     projections = []
     for name, structure in zip(wanted, found):
         if structure is None or structure == '"NULL"':

@@ -212,8 +212,9 @@ def _read_tasks(con, files: tuple[str, ...], tasks: str) -> None:
     problem = con.execute(
         f"SELECT filename, valid, kind FROM (SELECT filename, valid, "
         f"CASE WHEN valid THEN json_type(content::JSON) END AS kind FROM {documents}) "
-        f"WHERE NOT valid OR kind <> 'ARRAY' ORDER BY filename LIMIT 1").fetchone()
-    if problem is not None:
+        f"WHERE NOT valid OR kind <> 'ARRAY' ORDER BY filename LIMIT 1").fetchall()
+    if problem:
+        problem = problem[0]
         con.execute(f"DROP TABLE {documents}")
         filename, valid, kind = problem
         message = ("is not valid JSON" if not valid else f"must be a JSON list of tasks, found {_describe(kind)}")
@@ -312,9 +313,10 @@ def _validate(con, levels: _Levels) -> None:
         f"field, expected, found_type, found_text) AS ({' UNION ALL '.join(parts)}) "
         f"SELECT *, count(*) OVER () FROM problems "
         f"ORDER BY filename, task_index, annotation_index NULLS FIRST, result_index NULLS FIRST, field LIMIT 1"
-    ).fetchone()
-    if row is None:
+    ).fetchall()
+    if not row:
         return
+    row = row[0]
     filename, task_index, task_id, annotation_index, result_index, field, expected, found_type, found_text, total = row
     path = f"$[{task_index}]"
     if annotation_index is not None:
@@ -379,7 +381,7 @@ def _data_column(con, tasks: str, name: str, declared: ast.TypeRef) -> tuple[str
         return f"json_transform({value}, {literal(structure)})", []
     # A taxonomy code, a record, or a list of them: the reader does not see the spec's records,
     # so the shape is taken from the export itself and bound as a parameter, never pasted.
-    structure = con.execute(f"SELECT json_group_structure({value}) FROM {tasks}").fetchone()[0]
+    structure = con.execute(f"SELECT json_group_structure({value}) FROM {tasks}").fetchall()[0][0]
     if structure is None or structure == '"VARCHAR"':
         return f"{value}->>'$'", []
     return f"json_transform({value}, ?)", [structure]
@@ -402,7 +404,7 @@ def _build(con, levels: _Levels, output: str, columns, parameters, types, select
 
 
 def _check_selector(con, levels: _Levels, output: str, selector: str, where: str) -> None:
-    if con.execute(f"SELECT count(*) FROM {output}").fetchone()[0]:
+    if con.execute(f"SELECT count(*) FROM {output}").fetchall()[0][0]:
         return
     controls = [row[0] for row in con.execute(
         f"SELECT DISTINCT r->>'from_name' AS name FROM {levels.results} "

@@ -44,7 +44,8 @@ def test_same_seed_same_interval(con, reliability, level):
     assert first.interval == second.interval
     assert first.interval != other.interval
     assert first.interval.low <= first.value <= first.interval.high
-    assert first.value == krippendorff_alpha(con, reliability, level=level).value
+    # parallel float sums may differ in the last bits between two queries
+    assert first.value == pytest.approx(krippendorff_alpha(con, reliability, level=level).value, rel=1e-12)
 
 
 def test_interval_narrows_with_more_units(con):
