@@ -260,6 +260,15 @@ class CheckSetting:
 
 
 @dataclass(frozen=True)
+class TextBound:
+    """`length response 20..4000` or `words prompt >= 3`: a size bound on a role's text."""
+
+    role: Identifier
+    bound: LengthBound  # what: "length" (characters) or "words"
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Task:
     name: Identifier
     title: str | None
@@ -271,6 +280,7 @@ class Task:
     scale: Scale | None = None
     cardinality: LengthBound | None = None
     checks: tuple[CheckSetting, ...] = ()
+    text_bounds: tuple[TextBound, ...] = ()
     span: Span = _span()
 
     def role(self, name: str) -> Role | None:

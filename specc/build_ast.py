@@ -322,7 +322,7 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def task(self, meta, children):
         name, title, kind, table, *items = children
-        fields = {"roles": [], "allows": [], "checks": [], "scale": None, "cardinality": None}
+        fields = {"roles": [], "allows": [], "checks": [], "text_bounds": [], "scale": None, "cardinality": None}
         guideline = None
         for item in items:
             if isinstance(item, ast.Guideline):
@@ -331,6 +331,8 @@ class AstBuilder(Transformer):
                 fields["roles"].append(item)
             elif isinstance(item, ast.CheckSetting):
                 fields["checks"].append(item)
+            elif isinstance(item, ast.TextBound):
+                fields["text_bounds"].append(item)
             elif isinstance(item, ast.Scale):
                 fields["scale"] = item
             elif isinstance(item, ast.LengthBound):
@@ -340,7 +342,8 @@ class AstBuilder(Transformer):
         return ast.Task(
             self.ident(name), self.text(title), self.ident(kind), self.ident(table), guideline,
             tuple(fields["roles"]), tuple(fields["allows"]), fields["scale"],
-            fields["cardinality"], tuple(fields["checks"]), span=self.span_of(meta),
+            fields["cardinality"], tuple(fields["checks"]), tuple(fields["text_bounds"]),
+            span=self.span_of(meta),
         )
 
     @v_args(meta=True)
@@ -364,6 +367,16 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def task_cardinality(self, meta, children):
         return _replace_what(children[0], "cardinality", self.span_of(meta))
+
+    @v_args(meta=True)
+    def task_length(self, meta, children):
+        role, bound = children
+        return ast.TextBound(self.ident(role), _replace_what(bound, "length", bound.span), span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def task_words(self, meta, children):
+        role, bound = children
+        return ast.TextBound(self.ident(role), _replace_what(bound, "words", bound.span), span=self.span_of(meta))
 
     @v_args(meta=True)
     def task_check(self, meta, children):

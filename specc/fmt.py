@@ -492,6 +492,9 @@ def _task(node: ast.Task, indent: int) -> list[_Line]:
         body.append(_starts(node.scale, _scale(node.scale), inner))
     if node.cardinality is not None:
         body.append(_starts(node.cardinality, f"cardinality {_length_bound(node.cardinality)}", inner))
+    for text_bound in node.text_bounds:
+        what = text_bound.bound.what
+        body.append(_starts(text_bound, f"{what} {_name(text_bound.role.text)} {_length_bound(text_bound.bound)}", inner))
     for check in node.checks:
         body.append(_starts(check, f"check {_name(check.check.text)} {check.setting}", inner))
     head = f"task {_name(node.name.text)}{_title(node.title)}: {_name(node.kind.text)} on {_name(node.table.text)}"

@@ -301,16 +301,38 @@ class Resolver:
             if option.text not in kind.options:
                 self.report("E312", option, f"a {kind.name} task cannot `allow {option.text}`",
                             f"options: {', '.join(kind.options)}" if kind.options else "this kind has no options")
+        for text_bound in task.text_bounds:
+            self.check_text_bound(task, table, text_bound)
+        checks = kind.checks + tuple(f"{b.role.text}_{b.bound.what}" for b in task.text_bounds)
         for setting in task.checks:
-            if setting.check.text not in kind.checks:
+            if setting.check.text not in checks:
                 self.report("E308", setting.check, f"a {kind.name} task has no built-in check `{setting.check.text}`",
-                            did_you_mean(setting.check.text, kind.checks) or f"checks: {', '.join(kind.checks)}")
+                            did_you_mean(setting.check.text, checks) or f"checks: {', '.join(checks)}")
         if task.scale is not None and task.scale.low >= task.scale.high:
             self.report("E207", task.scale, f"empty scale: {task.scale.low} is not below {task.scale.high}")
         if task.scale is not None and task.scale.step is not None and task.scale.step <= 0:
             self.report("E207", task.scale, f"a scale's step must be above 0, not {task.scale.step}")
         bound = task.cardinality
         if bound is not None and bound.low is not None and bound.high is not None and bound.low > bound.high:
+            self.report("E207", bound, f"empty range: {bound.low} is above {bound.high}")
+
+    def check_text_bound(self, task: ast.Task, table: ast.Table, text_bound: ast.TextBound) -> None:
+        """`length response 20..4000`: the role must be bound in the task, to a text column."""
+        role = task.role(text_bound.role.text)
+        if role is None:
+            self.report("E302", text_bound.role, f"task `{task.name.text}` binds no role `{text_bound.role.text}`",
+                        did_you_mean(text_bound.role.text, [r.role.text for r in task.roles]))
+            return
+        ref = role.columns[0]
+        target = table if ref.table is None else self.tables.get(ref.table)
+        column = target.column(ref.column) if target is not None else None
+        if column is not None:
+            value_type = column_type(column.type, self.taxonomies, self.records)
+            if value_type.kind not in ("string", "any"):
+                self.report("E206", text_bound, f"`{text_bound.bound.what}` applies to text, not to `{ref}`, "
+                            f"{article(value_type)}")
+        bound = text_bound.bound
+        if bound.low is not None and bound.high is not None and bound.low > bound.high:
             self.report("E207", bound, f"empty range: {bound.low} is above {bound.high}")
 
     def check_role_column(self, table: ast.Table, ref: ast.ColumnRef) -> None:

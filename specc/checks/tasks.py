@@ -71,8 +71,33 @@ class _TaskContext:
 
 def task_checks(spec, task: ast.Task) -> list:
     context = _TaskContext(spec, task)
-    builders = _BUILDERS.get(task.kind.text, ())
+    builders = _BUILDERS.get(task.kind.text, ()) + (_text_bounds,)
     return [check for build in builders for check in build(context) if check is not None]
+
+
+def text_bound_check_name(bound: ast.TextBound) -> str:
+    """`length response 20..4000` is checked as `response_length`; `words prompt >= 3` as `prompt_words`."""
+    return f"{bound.role.text}_{bound.bound.what}"
+
+
+def _text_bounds(context: _TaskContext):
+    """Size bounds on a role's text, in characters (`length`) or in words (`words`)."""
+    checks = []
+    for text_bound in context.task.text_bounds:
+        role, bound = text_bound.role.text, text_bound.bound
+        column = context.column(role)
+        if bound.what == "words":
+            size, unit = f"len(regexp_split_to_array(trim({column}), '\\s+'))", "words"
+            size = f"(CASE WHEN trim({column}) = '' THEN 0 ELSE {size} END)"
+        else:
+            size, unit = f"length({column})", "characters"
+        message = f"The {role} must have {_bound_words(bound)} {unit}"
+        common = context.common(text_bound_check_name(text_bound), message)
+        if common is not None:
+            common["source"] = text_bound.span
+            checks.append(RowCheck(**common, violation=_outside(size, bound),
+                                   shown_columns=context.shown("unit", role)))
+    return checks
 
 
 def _row(context: _TaskContext, check: str, message: str, violation: str, shown, relation=None):

@@ -236,3 +236,36 @@ def test_position_bias_metric_per_annotator(project):
     assert bias.value == pytest.approx(4 / 5)  # x chose first 3 of 3, y 1 of 2
     assert bias.status == "warned"
     assert [(a["coder"], a["value"]) for a in bias.details["per_annotator"]] == [("x", 1.0), ("y", 0.5)]
+
+
+TEXT_BOUNDS = TEXT.replace("response response }", """response response
+  length response 10..40
+  words response 2..5
+  words prompt >= 2
+}""")
+
+
+def test_text_length_and_word_bounds(project):
+    rows = [
+        {"id": "1", "annotator": "a", "prompt": "Why is the sky blue?", "response": "Rayleigh scattering of light."},
+        {"id": "2", "annotator": "a", "prompt": "Hi", "response": "Hello there"},            # prompt: 1 word
+        {"id": "3", "annotator": "a", "prompt": "Name two primes.", "response": "Two and three are both prime numbers indeed."},  # 44 chars, 8 words
+        {"id": "4", "annotator": "a", "prompt": "Say a word.", "response": "Okay."},        # 5 chars, 1 word
+    ]
+    bad, result = _counts(project, TEXT_BOUNDS, {"pairs.jsonl": "\n".join(json.dumps(r) for r in rows) + "\n"})
+    assert bad["sft.response_length"] == 2  # rows 3 and 4
+    assert bad["sft.response_words"] == 2  # rows 3 and 4
+    assert bad["sft.prompt_words"] == 1  # row 2
+    check = next(c for c in result.checks if c.id == "sft.response_words")
+    assert check.message == "The response must have 2 to 5 words"
+    good, _ = _counts(project, TEXT_BOUNDS, {"pairs.jsonl": json.dumps(rows[0]) + "\n"})
+    assert good["sft.response_length"] == good["sft.response_words"] == good["sft.prompt_words"] == 0
+
+
+def test_text_bounds_are_checked_by_the_resolver(project):
+    from specc.resolve import resolve_file
+
+    spec = TEXT.replace("response response }", "response response\n  words answer <= 5\n  length unit 1..3\n  check prompt_words off\n}")
+    spec_path, _ = project(spec.replace("id string", "id int"), {})
+    _, diagnostics, _ = resolve_file(spec_path)
+    assert [(d.code, d.span.line) for d in diagnostics] == [("E302", 5), ("E206", 6), ("E308", 7)]
