@@ -9,12 +9,11 @@ backend can never write outside the output directory.
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import ClassVar
 
+from ..files import write_atomically
 from ..resolve import CheckedSpec
 
 
@@ -63,18 +62,7 @@ def canonical_json(data) -> str:
 
 def write_atomic(path: Path, content: str) -> None:
     """Readers see the old file or the new one, never half of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        # mode "x" (not mkstemp) so the file gets the usual umask permissions, not 0600
-        with open(temporary, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    write_atomically(path, content)
 
 
 def _inside(out_dir: Path, name: str) -> Path:

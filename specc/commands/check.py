@@ -54,7 +54,7 @@ def check(ctx, spec_path, data, output_format, out, quarantine, samples, threads
     options = RunOptions(samples, threads, memory_limit, fail_on, quarantine)
     result, _ = run(spec, bindings, options)
     from ..report import render
-    from ..report.output import write_atomically
+    from ..files import write_atomically
 
     color = out is None and output_format == "text" and sys.stdout.isatty()
     text = render(result, output_format, color=color)

@@ -9,7 +9,7 @@ import click
 
 from ..diagnostics import UsageError
 from ..fmt import format_source
-from ..report.output import write_atomically
+from ..files import write_atomically
 from ..starters import KINDS, starter_spec
 
 
