@@ -6,6 +6,7 @@ table's `primary key`. Each is named `TABLE.COLUMN.CHECK`.
 from __future__ import annotations
 
 from .. import ast
+from ..describe import range_words, size_words
 from ..expr_types import article, column_type
 from ..inputs import TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
@@ -52,7 +53,7 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
     range_sql = _range_violation(quoted, column)
     if range_sql:
         source = next(c for c in column.constraints if isinstance(c, (ast.Bound, ast.Range))).span
-        checks.append(row_check("range", range_sql, f"`{name}` must be {_range_words(column)}", source))
+        checks.append(row_check("range", range_sql, f"`{name}` must be {range_words(column)}", source))
     for pattern in column.find(ast.Pattern):
         checks.append(row_check("pattern", f"NOT regexp_full_match({quoted}, {literal(pattern.regex)})",
                                 f"`{name}` must match {pattern.regex}", pattern.span))
@@ -60,7 +61,7 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         size = f"length({quoted})" if bound.what == "length" else f"len({quoted})"
         check = "length" if bound.what == "length" else "items"
         checks.append(row_check(check, _between_violation(size, bound.low, bound.high),
-                                f"`{name}` must have {_length_words(bound)}", bound.span))
+                                f"`{name}` must have {size_words(bound)}", bound.span))
     enum = _enum_values(spec, column)
     if enum is not None:
         values, source = enum
@@ -103,25 +104,6 @@ def _between_violation(size: str, low, high) -> str:
     if high is not None:
         tests.append(f"{size} > {literal(high)}")
     return " OR ".join(tests) if tests else "FALSE"
-
-
-def _range_words(column: ast.Column) -> str:
-    words = []
-    for constraint in column.constraints:
-        if isinstance(constraint, ast.Bound):
-            words.append(f"{constraint.operator} {constraint.value}")
-        elif isinstance(constraint, ast.Range):
-            words.append(f"between {constraint.low} and {constraint.high}")
-    return " and ".join(words)
-
-
-def _length_words(bound: ast.LengthBound) -> str:
-    unit = "characters" if bound.what == "length" else "items"
-    if bound.low is not None and bound.high is not None:
-        return f"{bound.low} to {bound.high} {unit}"
-    if bound.low is not None:
-        return f"at least {bound.low} {unit}"
-    return f"at most {bound.high} {unit}"
 
 
 def _enum_values(spec, column: ast.Column):
