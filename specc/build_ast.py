@@ -226,6 +226,10 @@ class AstBuilder(Transformer):
             span=self.span_of(meta),
         )
 
+    @v_args(meta=True)
+    def table_guideline(self, meta, children):
+        return ast.Guideline(text_value(children[0]), span=self.span_of(meta))
+
     def table_key(self, children):
         return ("primary_key", children[0])
 
