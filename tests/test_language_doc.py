@@ -1,0 +1,23 @@
+"""docs/language.md lists exactly the grammar's reserved words, and its examples parse."""
+
+import re
+from pathlib import Path
+
+from specc.fmt import KEYWORDS
+from specc.parse import parse_text
+
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "language.md").read_text(encoding="utf-8")
+
+
+def test_reserved_words_match_the_grammar():
+    block = DOC.split("## 12. Reserved words")[1].split("```")[1]
+    assert set(block.split()) == set(KEYWORDS)
+
+
+def test_every_aspec_example_parses():
+    examples = re.findall(r"```aspec\n(.*?)```", DOC, flags=re.S)
+    complete = [e for e in examples if " ... " not in e and "…" not in e]  # not sketches with elisions
+    assert len(complete) >= 10
+    for example in complete:
+        result = parse_text(example, "example.aspec")
+        assert result.spec is not None, [d.render(result.source) for d in result.diagnostics]
