@@ -16,7 +16,10 @@ def test_reserved_words_match_the_grammar():
 
 def test_every_aspec_example_parses():
     examples = re.findall(r"```aspec\n(.*?)```", DOC, flags=re.S)
-    complete = [e for e in examples if " ... " not in e and "…" not in e]  # not sketches with elisions
+    # whole declarations only: not sketches with elisions, nor lone rule lines
+    declarations = ("spec", "table", "taxonomy", "task", "rules", "metric", "import", "guideline", "record")
+    complete = [e for e in examples if " ... " not in e and "…" not in e
+                and re.sub(r"#[^\n]*", "", e).split()[:1] and re.sub(r"#[^\n]*", "", e).split()[0] in declarations]
     assert len(complete) >= 10
     for example in complete:
         result = parse_text(example, "example.aspec")
