@@ -20,7 +20,7 @@ from .backends import sql as sql_backend
 from .checks.base import Check, MetricCheck, Plan
 from .diagnostics import UsageError
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable, load_table
-from .plan import build_plan
+from .plan import build_plan, task_for_metric
 from .resolve import CheckedSpec
 from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, InputResult, RunResult,
                       SpecInfo, TableCompliance, Threshold)
@@ -253,7 +253,8 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
 
 
 def _breakdown_columns(spec: CheckedSpec, table: str) -> list[tuple[str, str]]:
-    """(role, column) pairs to break a table's compliance down by: annotators and vendors."""
+    """(role, column) pairs to break a table's compliance down by: the annotators and vendors
+    its tasks name, then any other column a metric on it is broken down `per`."""
     found = []
     for task in spec.tasks.values():
         if task.table.text != table:
@@ -262,6 +263,10 @@ def _breakdown_columns(spec: CheckedSpec, table: str) -> list[tuple[str, str]]:
             bound = task.role(role)
             if bound is not None and bound.columns[0].table in (None, table):
                 found.append((role, bound.columns[0].column))
+    named = {column for _, column in found}
+    for metric in spec.metrics:
+        if task_for_metric(spec, metric).table.text == table:
+            found += [(key.text, key.text) for key in metric.per if key.text not in named]
     return list(dict.fromkeys(found))
 
 

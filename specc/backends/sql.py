@@ -74,10 +74,13 @@ def _comment(what: str, checks) -> str:
 
 
 def scan_statement(relation: Relation, checks: list) -> Statement:
-    columns = ["count(*) AS \"__rows\""]
+    # Over a join, a row of the table may meet several rows of the other; it is one row
+    # checked, and one violation if any of its matches breaks the rule.
+    counted = f"DISTINCT {relation.column(ROW_COLUMN)}" if relation.join_table else "*"
+    columns = [f"count({counted}) AS \"__rows\""]
     for index, check in enumerate(checks):
         if isinstance(check, RowCheck):
-            columns.append(f"count(*) FILTER (WHERE {check.violation}) AS \"v{index}\"")
+            columns.append(f"count({counted}) FILTER (WHERE {check.violation}) AS \"v{index}\"")
         else:
             columns.append(f"CAST({check.violation} AS INTEGER) AS \"v{index}\"")
     sql = (f"{_comment(f'one scan of {relation.label}', checks)}\n"
@@ -140,7 +143,8 @@ def sample_sql(check: Check, limit: int) -> str | None:
     relation = check.relation
     row = relation.column(ROW_COLUMN)
     if isinstance(check, RowCheck):
-        values = ", ".join([f"{row} AS \"row\""] + [f"{sql} AS {identifier(label)}" for label, sql in check.shown_columns])
+        shown = [(f"column {label}" if label == "row" else label, sql) for label, sql in check.shown_columns]
+        values = ", ".join([f"{row} AS \"row\""] + [f"{sql} AS {identifier(label)}" for label, sql in shown])
         return (f"SELECT {values} FROM {relation.from_sql()} WHERE {check.violation} "
                 f"ORDER BY 1 LIMIT {int(limit)}")
     if isinstance(check, UniqueCheck):

@@ -56,3 +56,29 @@ def test_threads_and_memory_limit(project):
     result = runner.invoke(cli, ["check", str(spec_path), "--data", str(data), "--memory-limit", "lots"])
     assert result.exit_code == 2
     assert "cannot start DuckDB with these settings" in result.stderr and "Traceback" not in result.output
+
+
+def test_any_column_a_metric_breaks_down_by_gets_a_compliance_breakdown(project):
+    spec = SPEC.replace("vendor string  mood Mood", "vendor string  batch string  mood Mood").replace(
+        "per annotator, vendor", "per annotator, batch") + "rules for labels { error happy: mood = \"happy\" }\n"
+    rows = "item,annotator,vendor,batch,mood\ni1,a,acme,b1,happy\ni1,b,acme,b1,sad\ni2,a,acme,b2,happy\ni2,b,acme,b2,happy\n"
+    spec_path, data = project(spec, {"labels.csv": rows})
+    result, _ = run_spec(spec_path, data)
+    batches = next(b for b in result.breakdowns if b.column == "batch")
+    assert [(g["value"], g["rows"], g["violating_rows"]) for g in batches.groups] == [("b1", 2, 1), ("b2", 2, 0)]
+
+
+def test_a_join_counts_each_row_once(project):
+    spec = """
+        spec j
+        table answers { item string  label string }
+        table gold { item string  label string }
+        rules for answers with gold on item { error matches_gold: label = gold.label }
+        """
+    answers = "item,label\ni1,a\ni2,b\ni3,c\n"
+    gold = "item,label\ni1,a\ni1,z\ni2,a\n"  # i1 twice in gold: one matching, one not
+    spec_path, data = project(spec, {"answers.csv": answers, "gold.csv": gold})
+    result, _ = run_spec(spec_path, data)
+    check = next(c for c in result.checks if c.id == "matches_gold")
+    # i1 meets a gold row that differs, i2 differs, i3 has no gold (null: not a violation)
+    assert (check.violations, check.checked) == (2, 3)
