@@ -68,7 +68,7 @@ NAMES = {
               show_default=True)  # fmt: skip
 def agree(path, unit, coder, value, level, metric, weights, order, iterations, seed, per_annotator,
           output_format):  # fmt: skip
-    """Agreement between annotators over one table, e.g. Krippendorff's alpha."""
+    """Agreement between annotators over one table (Krippendorff's alpha, kappas, percent)."""
     options = dict(unit=unit, coder=coder, value=value, level=level or "nominal", weights=weights,
                    order=order.split(",") if order else None, iterations=iterations, seed=seed)  # fmt: skip
     check_options(metric, level, iterations)

@@ -23,7 +23,7 @@ from ..resolve import load_checked
               help="directory for the generated files (created if missing)")
 @click.pass_context
 def compile(ctx: click.Context, spec: Path, target: str, out_dir: Path | None) -> None:  # noqa: A001
-    """Compile SPEC for a target (e.g. JSON Schemas) and print each file written."""
+    """Compile SPEC to JSON Schemas, SQL, a Label Studio config or a guideline document."""
     backend = get_backend(target)
     if backend.writes_files and out_dir is None:
         raise click.UsageError(f"--out DIR is required for --target {target}")
