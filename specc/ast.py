@@ -544,6 +544,3 @@ class Spec:
     @property
     def header(self) -> SpecHeader | None:
         return next(iter(self.of_type(SpecHeader)), None)
-
-    def meta(self, key: str) -> str | None:
-        return next((m.value for m in self.of_type(Meta) if m.key == key), None)

@@ -6,7 +6,6 @@ them, so library callers can inspect codes and locations without parsing text.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -107,7 +106,3 @@ def did_you_mean(name: str, candidates) -> str | None:
     cutoff = 0.6 if len(name) <= 4 else 0.7
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean `{matches[0]}`?" if matches else None
-
-
-def to_json(diagnostics: list[Diagnostic]) -> str:
-    return json.dumps([d.to_dict() for d in diagnostics], indent=2)

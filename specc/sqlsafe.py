@@ -18,10 +18,6 @@ def identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def qualified(*parts: str) -> str:
-    return ".".join(identifier(part) for part in parts)
-
-
 def literal(value) -> str:
     """Render a spec literal (never a data value) as SQL text."""
     if value is None:
@@ -39,7 +35,3 @@ def literal(value) -> str:
             raise ValueError("string literal contains a NUL character")
         return "'" + value.replace("'", "''") + "'"
     raise TypeError(f"cannot write {type(value).__name__} as a SQL literal")
-
-
-def string_list(values) -> str:
-    return "(" + ", ".join(literal(v) for v in values) + ")"

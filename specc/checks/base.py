@@ -167,8 +167,5 @@ class Plan:
     checks: tuple[Check, ...]
     metrics: tuple[MetricCheck, ...] = ()
 
-    def for_table(self, table: str) -> list[Check]:
-        return [c for c in self.checks if c.table == table]
-
     def relations(self) -> list[Relation]:
         return list(dict.fromkeys(c.relation for c in self.checks))
