@@ -522,18 +522,49 @@ def _rule_block(node: ast.RuleBlock, indent: int) -> list[_Line]:
     head = f"rules for {_name(node.table.text)}"
     if node.join is not None:
         head += f" with {_name(node.join.table.text)} on {_names(node.join.keys)}"
-    width = max((len(_rule_keyword(rule)) for rule in node.rules), default=0)
-    body = [_starts(rule, _rule(rule, width, indent + 2), indent + 2) for rule in node.rules]
+    widths = _RuleWidths.of(node.rules)
+    body = [_starts(rule, _rule(rule, widths, indent + 2), indent + 2) for rule in node.rules]
     return _braced(node, head, body, indent)
+
+
+@dataclass(frozen=True)
+class _RuleWidths:
+    """Rules of a block line up in columns — severity, id, message, condition — as a lead
+    would align them by hand; messages only while they are short enough to share a column."""
+
+    keyword: int
+    id: int
+    message: int
+
+    MESSAGE_COLUMN_LIMIT = 64
+
+    @classmethod
+    def of(cls, rules) -> "_RuleWidths":
+        heads = [_rule_head(rule) for rule in rules if rule.message is not None]
+        message = max((len(m) for m in heads), default=0)
+        return cls(max((len(_rule_keyword(r)) for r in rules), default=0),
+                   max((len(_name(r.id.text)) for r in rules), default=0),
+                   message if message <= cls.MESSAGE_COLUMN_LIMIT else 0)
+
+
+def _rule_head(rule: ast.Rule) -> str:
+    """The rule's message with its colon: `"A span must end after it starts":`."""
+    return ("" if rule.message is None else _string(rule.message)) + ":"
 
 
 def _rule_keyword(rule: ast.Rule) -> str:
     return "rule" if rule.severity is None else rule.severity
 
 
-def _rule(rule: ast.Rule, width: int, indent: int) -> str:
-    message = "" if rule.message is None else " " + _string(rule.message)
-    text = f"{_rule_keyword(rule).ljust(width)} {_name(rule.id.text)}{message}: {_condition(rule.condition, indent)}"
+def _rule(rule: ast.Rule, widths: _RuleWidths, indent: int) -> str:
+    identifier = _name(rule.id.text)
+    head = _rule_head(rule)
+    if rule.message is None:
+        identifier, head = identifier + ":", ""
+    columns = f"{_rule_keyword(rule).ljust(widths.keyword)} {identifier.ljust(widths.id)} {head.ljust(widths.message)}"
+    if not widths.message:
+        columns = columns.rstrip()  # no message column: one space before the condition
+    text = f"{columns} {_condition(rule.condition, indent)}"
     if rule.tolerance is not None:
         text += f"  tolerate {rule.tolerance.text}"
     return text + _thresholds(rule.thresholds)
