@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "reports"
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 SPEC_PATH = "specs/news_ner.aspec"
-SUFFIXES = {"text": "txt", "json": "json", "junit": "junit.xml", "markdown": "md", "github": "github.txt"}
+SUFFIXES = {"text": "txt", "json": "json", "junit": "junit.xml", "markdown": "md", "github": "github.txt",
+            "html": "html"}
 TRICKY_MESSAGE = 'Turnaround <48h & "on time" isn\'t optional: 100% of rows\nsee guideline §4'
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -271,8 +272,8 @@ def test_rendering_is_deterministic(fmt: str):
 
 
 def test_unknown_format_names_the_known_ones():
-    with pytest.raises(ValueError, match="text, json, junit, markdown, github"):
-        render(failed_result(), "html")
+    with pytest.raises(ValueError, match="text, json, junit, markdown, github, html"):
+        render(failed_result(), "pdf")
 
 
 def test_formats_load_lazily():

@@ -32,7 +32,7 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--data", "data", multiple=True, metavar="DIR | TABLE=PATH",
               help="A folder with one file (or folder) per table, named after it; or TABLE=PATH for one table "
                    "(TABLE=READER:PATH for a tool export). Repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "markdown", "github"]),
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "markdown", "github", "html"]),
               default="text", show_default=True)
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
 @click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path),

@@ -19,6 +19,7 @@ FORMATS: dict[str, str] = {
     "junit": "specc.report.junit",
     "markdown": "specc.report.markdown",
     "github": "specc.report.github",
+    "html": "specc.report.html",
 }
 
 
