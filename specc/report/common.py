@@ -84,7 +84,7 @@ def plural(amount: int, noun: str) -> str:
 
 # checks --------------------------------------------------------------------------------
 
-_UNIT_NOUNS = {"group": "group", "metric": "unit"}
+_UNIT_NOUNS = {"group": "group", "metric": "unit", "table": "table"}
 
 
 def unit_noun(check: CheckResult) -> str:
