@@ -229,6 +229,9 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
     if binding.problem is not None:
         raise binding.problem
     table = spec.tables[binding.table]
+    empty = [f for f in binding.files if os.path.getsize(f) == 0]
+    if empty:
+        raise UsageError(f"the file for table `{binding.table}` is empty (not even a header)", where=empty[0])
     if binding.reader is not None:
         from .readers import READERS
 

@@ -133,3 +133,10 @@ def test_spec_source_and_specc_yaml_defaults(project, tmp_path):
     result = _invoke("check", str(spec_path), "--format", "json")
     assert result.exit_code == 1
     assert '"path": "' in result.stdout and "labels.csv" in result.stdout
+
+
+def test_an_empty_file_says_so(project):
+    spec_path, data = project(SPEC, {"labels.csv": ""})
+    result = _invoke("check", str(spec_path), "--data", str(data))
+    assert result.exit_code == 2
+    assert "labels.csv: error: the file for table `labels` is empty (not even a header)" in result.stderr
