@@ -289,7 +289,7 @@ def group_tables(details: dict) -> list[tuple[str, list[str], list[list[str]], i
             found.extend((f"per {clean(str(column))}", records) for column, records in per.items())
     tables = []
     for title, records in found:
-        records = [_flatten(r) for r in records] if _is_records(records) else []
+        records = [flatten(r) for r in records] if _is_records(records) else []
         columns = _scalar_columns(records)
         if columns:
             rows = [[table_cell(record.get(c)) for c in columns] for record in records[:MAX_GROUPS]]
@@ -301,7 +301,10 @@ def _is_records(value) -> bool:
     return isinstance(value, (list, tuple)) and bool(value) and all(isinstance(item, dict) for item in value)
 
 
-def _flatten(record: dict) -> dict:
+def flatten(record) -> dict:
+    """One level of nesting spelled out: `{"scores": {"f1": 0.9}}` -> `{"scores.f1": 0.9}`."""
+    if not isinstance(record, dict):
+        return {}
     flat = {}
     for key, value in record.items():
         if isinstance(value, dict):

@@ -318,7 +318,7 @@ def _group_charts(metric: CheckResult) -> list[str]:
 
 
 def _group_chart(metric: CheckResult, title: str, records: list[dict]) -> str:
-    flat = [_flatten(r) for r in records]
+    flat = [common.flatten(r) for r in records]
     column = _chart_column(flat)
     if column is None:
         return ""
@@ -359,18 +359,6 @@ def _finite(value) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     return float(value) if math.isfinite(value) else None
-
-
-def _flatten(record) -> dict:
-    if not isinstance(record, dict):
-        return {}
-    flat = {}
-    for key, value in record.items():
-        if isinstance(value, dict):
-            flat.update({f"{key}.{inner}": item for inner, item in value.items()})
-        else:
-            flat[str(key)] = value
-    return flat
 
 
 # checks ------------------------------------------------------------------------------------
