@@ -57,9 +57,11 @@ def connect(options: RunOptions) -> duckdb.DuckDBPyConnection:
     if options.memory_limit:
         config["memory_limit"] = str(options.memory_limit)
     try:
-        return duckdb.connect(":memory:", config=config)
+        con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:
         raise UsageError(f"cannot start DuckDB with these settings: {exc}") from None
+    con.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
+    return con
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, writable: Path | None) -> None:
