@@ -13,6 +13,7 @@ import re
 
 from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
 from . import common
+from .escape import log_text, markdown_cell
 from .options import RenderOptions
 
 EMOJI = {PASSED: "✅", WARNED: "⚠️", FAILED: "❌", ERRORED: "💥"}
@@ -22,7 +23,6 @@ MAX_METRIC_ROWS = 8
 MAX_TABLES_IN_LINE = 6
 MAX_SAMPLE_LINES = 16  # inside the folded block, so a big report still fits a screen or two
 MAX_SAMPLES_PER_ENTRY = 3
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&!~#])")
 _HTML_SPECIAL = re.compile(r"([<>&])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
@@ -36,7 +36,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _metrics_table(result.metrics()),
         _samples(attention, options),
     ]
-    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+    return log_text("\n\n".join("\n".join(block) for block in blocks if block) + "\n")
 
 
 def _heading(result: RunResult) -> list[str]:
@@ -66,7 +66,8 @@ def _checks_table(result: RunResult, checks: list[CheckResult]) -> list[str]:
     lines = ["| | check | table | violations | threshold | message |", "|:-:|---|---|---|---|---|"]
     for check in checks[:MAX_CHECK_ROWS]:
         violations = common.describe_counts(check)
-        why = message(check.message) + (f"<br>{escape(common.error_text(check))}" if common.error_text(check) else "")
+        error = common.error_text(check)  # may quote the data: kept on one line
+        why = message(check.message) + (f"<br>{escape(common.clean(error))}" if error else "")
         lines.append(_row(EMOJI[check.status], code(check.id), escape(check.table or "—"), violations,
                           common.describe_threshold(check), why))
     return lines + _more(len(checks) - MAX_CHECK_ROWS, "failed or warned check")
@@ -107,10 +108,10 @@ def _sample_entry(check: CheckResult, options: RenderOptions) -> list[str]:
     lines = ["  " + common.sample_line(s) for s in check.samples[:limit]]
     left_out = len(check.samples) - len(lines)
     if common.is_metric(check):
-        for title, columns, rows, more in common.group_tables(check.details)[:1]:
-            table = [columns] + rows[:limit]
-            lines = [f"  {title}:"] + ["    " + line for line in common.align(table, right=common.numeric_columns(table))]
-            left_out = len(rows) - limit + more
+        for table in common.group_tables(check.details, common.higher_is_better(check))[:1]:
+            cells = [list(table.columns)] + [list(row) for row in table.rows[:limit]]
+            lines = [f"  {table.heading}:"] + ["    " + line for line in common.align(cells, right=common.numeric_columns(cells))]
+            left_out = len(table.records) - (len(cells) - 1)
     if not lines:
         return []
     tail = [f"  … and {left_out:,} more"] if left_out > 0 else []
@@ -127,8 +128,7 @@ def _more(left_out: int, noun: str) -> list[str]:
 
 def escape(text: str) -> str:
     """Text for a table cell: Markdown and HTML characters literal, line breaks as <br>."""
-    lines = [_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in common.message_lines(text)]
-    return "<br>".join(lines)
+    return markdown_cell(text)
 
 
 def message(text: str) -> str:
