@@ -194,7 +194,9 @@ def describe_threshold(check: CheckResult) -> str:
             parts.append(f"{level} {side} {_level_value(check, level, value)}")
     if parts:
         return ", ".join(parts)
-    return "no threshold" if is_metric(check) else "no violations allowed"
+    if is_metric(check):
+        return "no threshold"
+    return "must hold" if check.scope == "table" else "no violations allowed"
 
 
 def _level_value(check: CheckResult, level: str, value: float | None) -> str:
