@@ -21,6 +21,7 @@ import yaml
 from . import ast
 from .diagnostics import UsageError
 from .expr_types import column_type
+from .report.escape import terminal
 from .resolve import CheckedSpec
 from .sqlsafe import identifier, literal
 
@@ -297,13 +298,13 @@ def _projections(spec: CheckedSpec, table: ast.Table, binding: Binding, found: d
     problems = []
     if missing:
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f"`{m}`" for m in missing))
-    if extra:
-        problems.append("unexpected column" + ("s " if len(extra) > 1 else " ") + ", ".join(f"`{e}`" for e in extra)
+    if extra:  # names from the file are data: escaped for the terminal
+        problems.append("unexpected column" + ("s " if len(extra) > 1 else " ") + ", ".join(f"`{terminal(e)}`" for e in extra)
                         + " (the table is `strict`)")
     problems.extend(mistyped)
     if problems:
         expected = ", ".join(f"{c.name.text} {column_type(c.type, spec.taxonomies, spec.records)}" for c in table.columns)
-        found_text = ", ".join(f"{k} {v}" for k, v in found.items())
+        found_text = ", ".join(f"{terminal(k)} {terminal(v)}" for k, v in found.items())
         raise UsageError(
             f"table `{binding.table}` does not match the spec: {'; '.join(problems)}\n"
             f"  expected: {expected}\n  found:    {found_text}",

@@ -289,7 +289,7 @@ def _string_value(value: str) -> str:
     escape sequence is never cut in half."""
     short = shorten(value)
     if value and value.isprintable() and not any(c in value for c in " =\"'\\"):
-        return short
+        return clean(short)  # printable, but it may still spell a CI command
     return '"' + clean(short.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 

@@ -49,15 +49,16 @@ def visible(char: str) -> str:
 
 
 def terminal(text: str, keep: str = "") -> str:
-    """`text` with every unsafe character as a visible escape, except those in `keep`.
+    """`text` with every unsafe character as a visible escape, except those in `keep`, and
+    no CI workflow command in it (see `log_text`): safe wherever it lands in a line.
 
     `keep="\\t"` suits a source snippet; nothing is kept by default, so the result is
     always one line.
     """
     text = str(text)
-    if text.isprintable():
-        return text
-    return "".join(visible(c) if is_unsafe(c) and c not in keep else c for c in text)
+    if not text.isprintable():
+        text = "".join(visible(c) if is_unsafe(c) and c not in keep else c for c in text)
+    return log_text(text)
 
 
 def terminal_lines(text: str) -> list[str]:
