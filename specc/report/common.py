@@ -120,13 +120,20 @@ def describe_counts(check: CheckResult) -> str:
 
 
 def _metric_counts(check: CheckResult) -> str:
-    """`value 0.912 over 400 units (1,199 ratings)`: units and ratings apart where both are known."""
+    """`value 0.912 over 400 units (1,199 ratings)`."""
     value = metric_value(check.value) if check.value is not None else _undefined(check)
+    counted = metric_counted(check)
+    return f"value {value} over {counted}" if counted else f"value {value}"
+
+
+def metric_counted(check: CheckResult) -> str:
+    """What a metric was computed over: `400 units (1,199 ratings)`, units and ratings apart
+    where both are known; empty when the engine did not say."""
     if check.checked is None:
-        return f"value {value}"
+        return ""
     ratings = check.details.get("ratings") if isinstance(check.details, dict) else None
     extra = f" ({plural(ratings, 'rating')})" if isinstance(ratings, int) and not isinstance(ratings, bool) else ""
-    return f"value {value} over {plural(check.checked, unit_noun(check))}{extra}"
+    return f"{plural(check.checked, unit_noun(check))}{extra}"
 
 
 def _undefined(check: CheckResult) -> str:

@@ -76,11 +76,12 @@ def _checks_table(result: RunResult, checks: list[CheckResult]) -> list[str]:
 def _metrics_table(metrics: list[CheckResult]) -> list[str]:
     if not metrics:
         return []
-    lines = ["| | metric | value | threshold | message |", "|:-:|---|--:|---|---|"]
+    lines = ["| | metric | value | over | threshold | message |", "|:-:|---|--:|---|---|---|"]
     for metric in metrics[:MAX_METRIC_ROWS]:
         value = "could not run" if metric.status == ERRORED else common.metric_value(metric.value)
-        lines.append(_row(EMOJI[metric.status], code(metric.id), value, common.describe_threshold(metric),
-                          message(metric.message)))
+        counted = common.metric_counted(metric) if metric.status != ERRORED else ""
+        lines.append(_row(EMOJI[metric.status], code(metric.id), value, counted or "—",
+                          common.describe_threshold(metric), message(metric.message)))
     return lines + _more(len(metrics) - MAX_METRIC_ROWS, "metric")
 
 
