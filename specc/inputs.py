@@ -299,8 +299,8 @@ def _projections(spec: CheckedSpec, table: ast.Table, binding: Binding, found: d
     if missing:
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f"`{m}`" for m in missing))
     if extra:  # names from the file are data: escaped for the terminal
-        problems.append("unexpected column" + ("s " if len(extra) > 1 else " ") + ", ".join(f"`{terminal(e)}`" for e in extra)
-                        + " (the table is `strict`)")
+        problems.append("unexpected column" + ("s " if len(extra) > 1 else " ")
+                        + ", ".join(f"`{terminal(e)}`" for e in extra) + " (the table is `strict`)")
     problems.extend(mistyped)
     if problems:
         expected = ", ".join(f"{c.name.text} {column_type(c.type, spec.taxonomies, spec.records)}" for c in table.columns)

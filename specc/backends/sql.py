@@ -53,7 +53,8 @@ class Statement:
         result = {}
         for check in self.checks:
             if isinstance(check, TableCheck) and check.shown_columns:
-                result[check.id] = {label: _stable(row[position + k]) for k, (label, _) in enumerate(check.shown_columns)}
+                labels = [label for label, _ in check.shown_columns]
+                result[check.id] = {label: _stable(row[position + k]) for k, label in enumerate(labels)}
                 position += len(check.shown_columns)
         return result
 

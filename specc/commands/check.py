@@ -22,11 +22,12 @@ import click
 from ..diagnostics import SpecError, UsageError
 from ..inputs import Binding, default_bindings, parse_data_arguments
 from ..render import render_diagnostics
+from ..report import FORMATS
 from ..report.escape import terminal
 from ..resolve import load_checked
 from ..runner import RunOptions, run
 
-FORMAT_NAMES = ("text", "json", "junit", "markdown", "github", "html")
+FORMAT_NAMES = tuple(FORMATS)  # text, json, junit, markdown, github, html
 
 
 @dataclass(frozen=True)

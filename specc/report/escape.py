@@ -10,7 +10,7 @@ through the function for its medium, all kept here so the rules are written once
 
 | medium | function | what it does |
 |---|---|---|
-| terminal, plain-text logs | `terminal` | control, format (bidi, zero-width) and line-separator characters as visible escapes (`\\x1b`, `\\u202e`, `\\n`) |
+| terminal, plain-text logs | `terminal` | control, format (bidi, zero-width) and line-separator characters as visible escapes (`\\x1b`, `\\u202e`, `\\n`); no workflow command (`log_text`) |
 | GitHub workflow commands | `github_data`, `github_property` | `%`, CR, LF percent-encoded; in properties also `:` and `,` |
 | Markdown table cells | `markdown_cell` | Markdown and HTML characters backslash-escaped, line breaks as `<br>` |
 | HTML and SVG | `html_text` | `terminal`, then `html.escape` with quotes (safe in attributes) |
@@ -142,9 +142,10 @@ def xml_text(text: str) -> str:
 
 def json_output(text: str) -> str:
     """JSON text with the characters a terminal or a browser would act on (DEL, C1 controls,
-    bidi and zero-width characters, U+2028) written as `\\uXXXX`, which `json.dumps` leaves
-    raw, and the `[` of `##[` too (a CI log would run it): the same JSON value, so nothing is lost, but safe to `cat`. Such characters can only
-    occur inside JSON strings, so replacing them anywhere in the text is sound."""
+    bidi and zero-width characters, U+2028), which `json.dumps` leaves raw, and the `[` of
+    `##[` (a CI log would obey it) written as `\\uXXXX`: the same JSON value, so nothing is
+    lost, but safe to `cat`. Such characters only occur inside JSON strings, so replacing
+    them anywhere in the text is sound."""
     text = "\n".join(line if line.isprintable() else "".join(_json_char(c) for c in line)
                      for line in text.split("\n"))
     return text.replace(_LEGACY_COMMAND, "##\\u005b")  # see `log_text`

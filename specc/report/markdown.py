@@ -111,7 +111,8 @@ def _sample_entry(check: CheckResult, options: RenderOptions) -> list[str]:
     if common.is_metric(check):
         for table in common.group_tables(check.details, common.higher_is_better(check))[:1]:
             cells = [list(table.columns)] + [list(row) for row in table.rows[:limit]]
-            lines = [f"  {table.heading}:"] + ["    " + line for line in common.align(cells, right=common.numeric_columns(cells))]
+            aligned = common.align(cells, right=common.numeric_columns(cells))
+            lines = [f"  {table.heading}:"] + ["    " + line for line in aligned]
             left_out = len(table.records) - (len(cells) - 1)
     if not lines:
         return []
