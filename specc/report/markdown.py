@@ -65,11 +65,11 @@ def _checks_table(result: RunResult, checks: list[CheckResult]) -> list[str]:
         return [f"All {common.plural(len(result.rules()), 'check')} passed."]
     lines = ["| | check | table | violations | threshold | message |", "|:-:|---|---|---|---|---|"]
     for check in checks[:MAX_CHECK_ROWS]:
-        violations = common.describe_counts(check)
+        violations = escape(common.describe_counts(check))  # a measured figure quotes the spec's condition
         error = common.error_text(check)  # may quote the data: kept on one line
         why = message(check.message) + (f"<br>{escape(common.clean(error))}" if error else "")
         lines.append(_row(EMOJI[check.status], code(check.id), escape(check.table or "—"), violations,
-                          common.describe_threshold(check), why))
+                          escape(common.describe_threshold(check)), why))
     return lines + _more(len(checks) - MAX_CHECK_ROWS, "failed or warned check")
 
 
@@ -80,8 +80,8 @@ def _metrics_table(metrics: list[CheckResult]) -> list[str]:
     for metric in metrics[:MAX_METRIC_ROWS]:
         value = "could not run" if metric.status == ERRORED else common.metric_value(metric.value)
         counted = common.metric_counted(metric) if metric.status != ERRORED else ""
-        lines.append(_row(EMOJI[metric.status], code(metric.id), value, counted or "—",
-                          common.describe_threshold(metric), message(metric.message)))
+        lines.append(_row(EMOJI[metric.status], code(metric.id), value, escape(counted or "—"),
+                          escape(common.describe_threshold(metric)), message(metric.message)))
     return lines + _more(len(metrics) - MAX_METRIC_ROWS, "metric")
 
 
