@@ -25,6 +25,7 @@ from . import ast
 from .casts import CastOptions, exact_cast
 from .diagnostics import UsageError
 from .expr_types import column_type
+from .report.escape import terminal
 from .inputs import (CURRENT_COLUMN, FILE_COLUMN, ROW_COLUMN, TEXT_FORMATS, TIED_COLUMN, TYPE_FLAG_PREFIX, Binding,
                      BoundTable, duckdb_type, file_hash)
 from .resolve import CheckedSpec
@@ -40,13 +41,13 @@ _COMPATIBLE = {
     "timestamp": ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"),
 }
 _OTHER_DELIMITERS = (";", "\t", "|")
-_EXCERPT = 60
+_EXCERPT = 120
 
 
 def excerpt(text: str) -> str:
     """A short, escaped piece of delivered text for a message: never a whole line of data."""
-    shown = text[:_EXCERPT] + ("…" if len(text) > _EXCERPT else "")
-    return shown.encode("unicode_escape").decode("ascii").replace("`", "\\`")
+    text = str(text)
+    return terminal(text[:_EXCERPT]) + ("…" if len(text) > _EXCERPT else "")
 
 
 @dataclass(frozen=True)
@@ -273,7 +274,7 @@ def _columns(spec: CheckedSpec, table: ast.Table, binding: Binding, found: dict,
     problems.extend(mistyped)
     if problems:
         expected = ", ".join(f"{c.name.text} {column_type(c.type, spec.taxonomies, spec.records)}" for c in table.columns)
-        found_text = ", ".join(f"{excerpt(k)} {v}" for k, v in found.items())
+        found_text = ", ".join(f"{excerpt(k)} {terminal(v)}" for k, v in found.items())
         raise UsageError(f"table `{binding.table}` does not match the spec: {'; '.join(problems)}\n"
                          f"  expected: {expected}\n  found:    {found_text}", where=binding.path)
     return columns
