@@ -545,7 +545,7 @@ def test_check_reports_files_that_would_change_and_exits_1(tmp_path: Path):
     tidy.write_text(TIDY)
     result = run("--check", str(messy), str(tidy))
     assert result.exit_code == 1
-    assert result.stdout == f"would reformat {messy}\n"
+    assert result.stdout == f"would reformat {messy}\n1 of 2 files would be reformatted\n"
     assert messy.read_text() == MESSY
 
 
@@ -553,7 +553,22 @@ def test_check_exits_0_when_everything_is_formatted(tmp_path: Path):
     tidy = tmp_path / "tidy.aspec"
     tidy.write_text(TIDY)
     result = run("--check", str(tidy))
-    assert (result.exit_code, result.output) == (0, "")
+    assert (result.exit_code, result.output) == (0, "1 file already formatted\n")
+
+
+def test_check_summary_counts_every_outcome(tmp_path: Path):
+    paths = []
+    for index, text in enumerate([TIDY] * 10 + [MESSY, MESSY]):
+        paths.append(tmp_path / f"spec{index:02}.aspec")
+        paths[-1].write_text(text)
+    assert run("--check", *map(str, paths[:10])).stdout == "10 files already formatted\n"
+    result = run("--check", *map(str, paths))
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (1, "2 of 12 files would be reformatted")
+    broken = tmp_path / "broken.aspec"
+    broken.write_text("table t {\n")
+    result = run("--check", *map(str, paths), str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "2 of 13 files would be reformatted; 1 of 13 files could not be formatted"
 
 
 def test_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path):
@@ -562,11 +577,11 @@ def test_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path):
     messy.chmod(0o640)
     result = run(str(messy))
     assert result.exit_code == 0
-    assert result.stdout == f"reformatted {messy}\n"
+    assert result.stdout == f"reformatted {messy}\n1 of 1 file reformatted\n"
     assert messy.read_text() == TIDY
     assert stat.S_IMODE(messy.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["messy.aspec"]  # no temporary file left
-    assert run(str(messy)).output == ""  # formatted files are not rewritten
+    assert run(str(messy)).output == "1 file already formatted\n"  # formatted files are not rewritten
 
 
 def test_a_file_that_does_not_parse_is_reported_and_left_alone(tmp_path: Path):
@@ -585,7 +600,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path):
     missing = tmp_path / "missing.aspec"
     result = run("--check", str(missing))
     assert result.exit_code == 2
-    assert result.stderr == f"{missing}: error: no such file\n"
+    assert result.stderr == f"{missing}: error: no such file\n1 of 1 file could not be formatted\n"
     assert "Traceback" not in result.output
 
 
