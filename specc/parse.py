@@ -109,12 +109,15 @@ def parse_source(source: SourceFile) -> ParseResult:
                               "split the expression into several rules, or flatten the label tree"))
         return ParseResult(source, None, tuple(diagnostics.items))
     spec = AstBuilder(source.path, diagnostics).transform(tree)
-    spec = ast.Spec(
-        spec.items,
-        tuple(ast.Comment(str(t), span=Span(source.path, t.line, t.column, t.end_line, t.end_column)) for t in comments),
-        span=spec.span,
-    )
+    spec = ast.Spec(spec.items, tuple(_comment(source, token) for token in comments), span=spec.span)
     return ParseResult(source, spec, tuple(diagnostics.items))
+
+
+def _comment(source: SourceFile, token: Token) -> ast.Comment:
+    line_start = source.text.rfind("\n", 0, token.start_pos) + 1
+    trailing = source.text[line_start:token.start_pos].strip() != ""
+    span = Span(source.path, token.line, token.column, token.end_line, token.end_column)
+    return ast.Comment(str(token), span=span, trailing=trailing)
 
 
 # Every later stage walks the tree recursively; a bound on nesting keeps them all far from
