@@ -17,6 +17,11 @@ def _span() -> Span:
     return field(default=NO_SPAN, compare=False, repr=False, kw_only=True)
 
 
+def _spans() -> tuple[Span, ...]:
+    """One span per value of a tuple field that holds plain text (`Label.examples`)."""
+    return field(default=(), compare=False, repr=False, kw_only=True)
+
+
 @dataclass(frozen=True)
 class Identifier:
     text: str
@@ -77,6 +82,14 @@ class Label:
     guideline: str | None = None
     children: tuple["Label", ...] = ()
     span: Span = _span()
+    # Where each attribute was written, for the formatter to keep comments beside them.
+    description_span: Span = _span()  # of a `description` attribute, not the positional text
+    guideline_span: Span = _span()
+    example_spans: tuple[Span, ...] = _spans()
+    counterexample_spans: tuple[Span, ...] = _spans()
+    alias_spans: tuple[Span, ...] = _spans()
+    deprecated_span: Span = _span()
+    children_span: Span = _span()  # from the `{` before the children to the `}` after them
 
 
 @dataclass(frozen=True)
@@ -87,6 +100,7 @@ class Taxonomy:
     labels: tuple[Label, ...]
     source_path: str | None = None  # set for taxonomies imported from YAML
     span: Span = _span()
+    guideline_span: Span = _span()
 
 
 # ---- tables -------------------------------------------------------------------------------
@@ -276,6 +290,11 @@ class Table:
     latest: LatestBy | None = None
     read: tuple[ReadSetting, ...] = ()
     span: Span = _span()
+    # Where each setting was written, for the formatter to keep comments beside them.
+    primary_key_span: Span = _span()
+    strict_span: Span = _span()
+    source_span: Span = _span()
+    guideline_span: Span = _span()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name.text == name), None)
@@ -342,6 +361,7 @@ class Task:
     checks: tuple[CheckSetting, ...] = ()
     text_bounds: tuple[TextBound, ...] = ()
     span: Span = _span()
+    guideline_span: Span = _span()
 
     def role(self, name: str) -> Role | None:
         return next((r for r in self.roles if r.role.text == name), None)
@@ -605,6 +625,7 @@ Item = Union[
 class Comment:
     text: str  # including the leading `#`
     span: Span = _span()
+    trailing: bool = field(default=False, compare=False, kw_only=True)  # after code on its line
 
 
 @dataclass(frozen=True)

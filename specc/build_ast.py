@@ -15,7 +15,7 @@ from lark import Token, Transformer, Tree, v_args
 
 from . import ast
 from .diagnostics import Diagnostics, error
-from .source import Span
+from .source import NO_SPAN, Span
 
 _DURATION_UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _ESCAPES = {"n": "\n", "t": "\t", '"': '"', "\\": "\\", "r": "\r"}
@@ -148,22 +148,30 @@ class AstBuilder(Transformer):
             guideline.text if guideline is not None else None,
             tuple(labels),
             span=self.span_of(meta),
+            guideline_span=guideline.span if guideline is not None else NO_SPAN,
         )
 
-    def example(self, children):
-        return ("examples", text_value(children[0]))
+    # Label attributes are (field, value, span): the span lets comments stay beside them.
 
-    def counterexample(self, children):
-        return ("counterexamples", text_value(children[0]))
+    @v_args(meta=True)
+    def example(self, meta, children):
+        return ("examples", text_value(children[0]), self.span_of(meta))
 
-    def alias(self, children):
-        return ("aliases", text_value(children[0]))
+    @v_args(meta=True)
+    def counterexample(self, meta, children):
+        return ("counterexamples", text_value(children[0]), self.span_of(meta))
 
-    def deprecated(self, children):
-        return ("deprecated", True)
+    @v_args(meta=True)
+    def alias(self, meta, children):
+        return ("aliases", text_value(children[0]), self.span_of(meta))
 
-    def label_children(self, children):
-        return ("children", tuple(children))
+    @v_args(meta=True)
+    def deprecated(self, meta, children):
+        return ("deprecated", True, self.span_of(meta))
+
+    @v_args(meta=True)
+    def label_children(self, meta, children):
+        return ("children", tuple(children), self.span_of(meta))
 
     @v_args(meta=True)
     def description(self, meta, children):
@@ -173,17 +181,22 @@ class AstBuilder(Transformer):
     def label(self, meta, children):
         code, display, description, *attributes = children
         fields: dict = {"examples": [], "counterexamples": [], "aliases": []}
+        spans: dict = {"examples": [], "counterexamples": [], "aliases": []}
         for attribute in attributes:
             if attribute is None:
                 continue
             if isinstance(attribute, ast.Description):
                 fields["description_attr"] = attribute.text
+                spans["description"] = attribute.span
             elif isinstance(attribute, ast.Guideline):
                 fields["guideline"] = attribute.text
+                spans["guideline"] = attribute.span
             elif attribute[0] in ("examples", "counterexamples", "aliases"):
                 fields[attribute[0]].append(attribute[1])
-            else:
+                spans[attribute[0]].append(attribute[2])
+            else:  # deprecated, children
                 fields[attribute[0]] = attribute[1]
+                spans[attribute[0]] = attribute[2]
         return ast.Label(
             self.ident(code),
             self.text(display),
@@ -195,6 +208,13 @@ class AstBuilder(Transformer):
             fields.get("guideline"),
             fields.get("children", ()),
             span=self.span_of(meta),
+            description_span=spans.get("description", NO_SPAN) if description is None else NO_SPAN,
+            guideline_span=spans.get("guideline", NO_SPAN),
+            example_spans=tuple(spans["examples"]),
+            counterexample_spans=tuple(spans["counterexamples"]),
+            alias_spans=tuple(spans["aliases"]),
+            deprecated_span=spans.get("deprecated", NO_SPAN),
+            children_span=spans.get("children", NO_SPAN),
         )
 
     # ---- tables -------------------------------------------------------------------------
@@ -209,11 +229,13 @@ class AstBuilder(Transformer):
         name, title, *items = children
         fields = {"columns": [], "primary_key": (), "strict": False, "source": None, "guideline": None,
                   "timezone": None, "allow_empty": None, "latest": None, "read": []}
+        spans = {}
         for item in items:
             if isinstance(item, ast.Column):
                 fields["columns"].append(item)
             elif isinstance(item, ast.Guideline):
                 fields["guideline"] = item.text
+                spans["guideline_span"] = item.span
             elif isinstance(item, ast.ReadSetting):
                 fields["read"].append(item)
             elif isinstance(item, ast.Timezone):
@@ -224,6 +246,7 @@ class AstBuilder(Transformer):
                 fields["latest"] = item
             else:
                 fields[item[0]] = item[1]
+                spans[item[0] + "_span"] = item[2]
         return ast.Table(
             self.ident(name),
             self.text(title),
@@ -237,6 +260,7 @@ class AstBuilder(Transformer):
             fields["latest"],
             tuple(fields["read"]),
             span=self.span_of(meta),
+            **spans,
         )
 
     @v_args(meta=True)
@@ -291,14 +315,19 @@ class AstBuilder(Transformer):
     def table_guideline(self, meta, children):
         return ast.Guideline(text_value(children[0]), span=self.span_of(meta))
 
-    def table_key(self, children):
-        return ("primary_key", children[0])
+    # Table settings are (field, value, span), like label attributes.
 
-    def table_strict(self, children):
-        return ("strict", True)
+    @v_args(meta=True)
+    def table_key(self, meta, children):
+        return ("primary_key", children[0], self.span_of(meta))
 
-    def table_source(self, children):
-        return ("source", text_value(children[0]))
+    @v_args(meta=True)
+    def table_strict(self, meta, children):
+        return ("strict", True, self.span_of(meta))
+
+    @v_args(meta=True)
+    def table_source(self, meta, children):
+        return ("source", text_value(children[0]), self.span_of(meta))
 
     @v_args(meta=True)
     def column(self, meta, children):
@@ -388,10 +417,10 @@ class AstBuilder(Transformer):
     def task(self, meta, children):
         name, title, kind, table, *items = children
         fields = {"roles": [], "allows": [], "checks": [], "text_bounds": [], "scale": None, "cardinality": None}
-        guideline = None
+        guideline, guideline_span = None, NO_SPAN
         for item in items:
             if isinstance(item, ast.Guideline):
-                guideline = item.text
+                guideline, guideline_span = item.text, item.span
             elif isinstance(item, ast.Role):
                 fields["roles"].append(item)
             elif isinstance(item, ast.CheckSetting):
@@ -408,7 +437,7 @@ class AstBuilder(Transformer):
             self.ident(name), self.text(title), self.ident(kind), self.ident(table), guideline,
             tuple(fields["roles"]), tuple(fields["allows"]), fields["scale"],
             fields["cardinality"], tuple(fields["checks"]), tuple(fields["text_bounds"]),
-            span=self.span_of(meta),
+            span=self.span_of(meta), guideline_span=guideline_span,
         )
 
     @v_args(meta=True)

@@ -6,6 +6,7 @@ them, so library callers can inspect codes and locations without parsing text.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -125,3 +126,33 @@ def did_you_mean(name: str, candidates) -> str | None:
     cutoff = 0.6 if len(name) <= 4 else 0.7
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=cutoff)
     return f"did you mean `{matches[0]}`?" if matches else None
+
+
+@functools.lru_cache(maxsize=8192)  # a parse asks about the same names and keywords again and again
+def edit_distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute, swap two neighbours) that turn `a` into `b`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (char_a != char_b))
+            if i > 1 and j > 1 and char_a == b[j - 2] and a[i - 2] == char_b:
+                cost = min(cost, previous2[j - 2] + 1)
+            current.append(cost)
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def closest_word(word: str, candidates, max_edits: int = 2) -> str | None:
+    """The one candidate a typo most likely stands for: `requried` -> `required`.
+
+    One edit is allowed in words of up to four letters, two in longer ones; a tie between
+    two candidates suggests neither, since a wrong guess misleads more than none."""
+    allowed = 1 if len(word) <= 4 else max_edits
+    near = {c for c in candidates if c != word and abs(len(c) - len(word)) <= allowed}
+    scored = sorted((edit_distance(word.lower(), c.lower()), c) for c in near)
+    best = [c for d, c in scored if d == scored[0][0]] if scored else []
+    if not best or scored[0][0] > allowed or len(best) > 1:
+        return None
+    return best[0]

@@ -11,7 +11,7 @@ import warnings
 from dataclasses import dataclass, field
 
 from . import ast
-from .diagnostics import Diagnostic, did_you_mean, error
+from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 SCALAR_TYPES = ("string", "int", "float", "bool", "timestamp")
 NUMERIC = ("int", "float")
@@ -192,10 +192,22 @@ class TypeChecker:
                         "write `x is null` or `x is not null`")
         elif not _comparable(left, right):
             self.report("E201", node, f"cannot compare {left} with {right}", _duration_hint(node, left, right))
+        self._check_share_bound(node.left, node.right)
+        self._check_share_bound(node.right, node.left)
         excluding = node.operator == "!="
         self._check_labels(node.left, left, [node.right], excluding)
         self._check_labels(node.right, right, [node.left], excluding)
         return BOOL
+
+    def _check_share_bound(self, share, bound) -> None:
+        """`share where (…) <= 10`: a share is a fraction, so a bare number above 1 makes
+        the rule pass (or fail) whatever the data; the author almost surely forgot `%`."""
+        if not isinstance(share, (ast.ShareOf, ast.ShareWhere)):
+            return
+        if isinstance(bound, ast.Literal) and bound.kind == "number" and bound.value > 1:
+            self.scope.diagnostics.append(warning(
+                "W103", bound.span, f"a share lies between 0 and 1, so comparing it with {bound.text} "
+                "gives the same answer whatever the data", f"did you mean `{bound.text}%`?"))
 
     def _check_labels(self, operand, operand_type: ValueType, literals, excluding: bool = False) -> None:
         """Strings compared with a taxonomy column must be labels of that taxonomy.

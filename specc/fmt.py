@@ -21,11 +21,17 @@ The layout:
 - numbers, durations and percents as the AST's `text` fields hold them;
 - names in backticks when they are not plain identifiers or are keywords.
 
-Comments: a comment goes before the first node that starts on or after its line, at that
-node's indentation, and a comment after the last node of a block stays at the end of the
-block. So a comment at the end of a code line moves to its own line above that code line,
-and a comment above a line whose AST value has no span (a table's `source`, `strict`,
-`primary key` or `guideline`, a label attribute) moves down to the next node that has one.
+Comments stay where they were written, with the node they were written beside, even
+where the layout moves that node (task items and table settings print in a fixed order):
+
+- a comment at the end of a line stays at the end of the line of the last node that began
+  before it on that line (a column, a setting, a rule, a label attribute, a closing brace);
+- a comment on a line of its own goes above the next node, at that node's indentation, or
+  above the node it stands inside of (between the lines of a long rule); after the last
+  node of a block it stays at the end of the block;
+- when formatting joins two lines that each ended in a comment (a rule written over two
+  lines), the first stays at the end of the line and the second goes above it.
+
 Between top-level comments and declarations one blank line is kept where the source had
 any; other blank lines are not kept, and trailing whitespace is dropped from comments.
 Lines end in `\\n` whatever the source used.
@@ -42,6 +48,7 @@ from . import ast
 from .build_ast import unquote_block
 from .parse import ParseResult, parse_text
 from .parse import _parser as _lark_parser
+from .source import NO_SPAN, Span
 
 
 class FormatError(Exception):
@@ -301,9 +308,14 @@ class _Line:
 
     text: str
     indent: int = 0
-    anchor: int | None = None  # source line of the node it starts: comments attach here
+    key: tuple[int, int] | None = None  # where its node starts in the source: comments attach here
+    last: int | None = None  # the last source line it stands for
     comment_indent: int | None = None  # set on closing braces: their comments stay inside
     follows: int | None = None  # top-level declarations: last source line of the one before
+
+    @property
+    def anchor(self) -> int | None:
+        return None if self.key is None else self.key[0]
 
     @property
     def indent_for_comments(self) -> int:
@@ -314,16 +326,27 @@ def _blank() -> _Line:
     return _Line("")
 
 
+def _at(span, text: str, indent: int, last: int | None = None) -> _Line:
+    """The line of what was written at `span` (a node's, or a setting's)."""
+    return _Line(text, indent, key=(span.line, span.column), last=span.end_line if last is None else last)
+
+
 def _starts(node, text: str, indent: int) -> _Line:
-    return _Line(text, indent, anchor=node.span.line)
+    return _at(node.span, text, indent)
+
+
+def _head(node, text: str, indent: int) -> _Line:
+    """The first line of a block: it stands for the source line that opens the block."""
+    return _at(node.span, text, indent, last=node.span.line)
 
 
 def _closing(node, indent: int) -> _Line:
-    return _Line("}", indent, anchor=node.span.end_line, comment_indent=indent + 2)
+    span = node.span
+    return _Line("}", indent, key=(span.end_line, span.end_column - 1), last=span.end_line, comment_indent=indent + 2)
 
 
 def _braced(node, head: str, body: list[_Line], indent: int) -> list[_Line]:
-    return [_starts(node, head + " {", indent), *body, _closing(node, indent)]
+    return [_head(node, head + " {", indent), *body, _closing(node, indent)]
 
 
 # ---- declarations ---------------------------------------------------------------------------
@@ -359,7 +382,7 @@ def _guideline(node: ast.Guideline, indent: int) -> list[_Line]:
 def _taxonomy(node: ast.Taxonomy, indent: int) -> list[_Line]:
     body = []
     if node.guideline is not None:
-        body.append(_Line(f"guideline {_text(node.guideline, indent + 2)}", indent + 2))
+        body.append(_at(node.guideline_span, f"guideline {_text(node.guideline, indent + 2)}", indent + 2))
         if node.labels:
             body.append(_blank())
     body.extend(_labels(node.labels, indent + 2))
@@ -382,28 +405,32 @@ def _label(label: ast.Label, indent: int, width: int) -> list[_Line]:
         head = head.ljust(width) + " " + _string(label.display)
     if _has_positional_description(label):
         head += " " + _string(label.description)
-    attributes = [_Line(text, indent + 2) for text in _label_attributes(label, indent + 2)]
+    attributes = [_at(span, text, indent + 2) for span, text in _label_attributes(label, indent + 2)]
     if not label.children:
-        return [_starts(label, head, indent), *attributes]
+        return [_head(label, head, indent) if attributes else _starts(label, head, indent), *attributes]
     children = _labels(label.children, indent + 2)
     if not attributes:
         return _braced(label, head, children, indent)
     # The children's brace cannot share a line with an attribute without seeming to belong to it.
-    return [_starts(label, head, indent), *attributes, _Line("{", indent), *children, _closing(label, indent)]
+    brace = _at(label.children_span, "{", indent, last=label.children_span.line)
+    return [_head(label, head, indent), *attributes, brace, *children, _closing(label, indent)]
 
 
-def _label_attributes(label: ast.Label, indent: int) -> list[str]:
-    texts = []
+def _label_attributes(label: ast.Label, indent: int) -> list[tuple[Span, str]]:
+    """Each attribute with where it was written (a built AST may lack the spans)."""
+    attributes = []
     if label.description is not None and not _has_positional_description(label):
-        texts.append(f"description {_text(label.description, indent)}")
+        attributes.append((label.description_span, f"description {_text(label.description, indent)}"))
     if label.guideline is not None:
-        texts.append(f"guideline {_text(label.guideline, indent)}")
-    texts += [f"example {_text(text, indent)}" for text in label.examples]
-    texts += [f"counterexample {_text(text, indent)}" for text in label.counterexamples]
-    texts += [f"alias {_string(text)}" for text in label.aliases]
+        attributes.append((label.guideline_span, f"guideline {_text(label.guideline, indent)}"))
+    for word, texts, spans, render in (("example", label.examples, label.example_spans, _text),
+                                       ("counterexample", label.counterexamples, label.counterexample_spans, _text),
+                                       ("alias", label.aliases, label.alias_spans, lambda text, _: _string(text))):
+        spans = spans if len(spans) == len(texts) else (NO_SPAN,) * len(texts)
+        attributes += [(span, f"{word} {render(text, indent)}") for span, text in zip(spans, texts)]
     if label.deprecated:
-        texts.append("deprecated")
-    return texts
+        attributes.append((label.deprecated_span, "deprecated"))
+    return attributes
 
 
 def _record(node: ast.Record, indent: int) -> list[_Line]:
@@ -412,30 +439,30 @@ def _record(node: ast.Record, indent: int) -> list[_Line]:
 
 
 def _table(node: ast.Table, indent: int) -> list[_Line]:
-    settings = [_Line(text, indent + 2) for text in _table_settings(node, indent + 2)]
+    settings = [_at(span, text, indent + 2) for span, text in _table_settings(node, indent + 2)]
     body = settings + _columns(node.columns, indent + 2)
     return _braced(node, f"table {_name(node.name.text)}{_title(node.title)}", body, indent)
 
 
-def _table_settings(node: ast.Table, indent: int) -> list[str]:
-    texts = []
+def _table_settings(node: ast.Table, indent: int) -> list[tuple[Span, str]]:
+    settings = []
     if node.guideline is not None:
-        texts.append(f"guideline {_text(node.guideline, indent)}")
+        settings.append((node.guideline_span, f"guideline {_text(node.guideline, indent)}"))
     if node.source is not None:
-        texts.append(f"source {_string(node.source)}")
+        settings.append((node.source_span, f"source {_string(node.source)}"))
     if node.strict:
-        texts.append("strict")
+        settings.append((node.strict_span, "strict"))
     if node.primary_key:
-        texts.append(f"primary key {_names(node.primary_key)}")
+        settings.append((node.primary_key_span, f"primary key {_names(node.primary_key)}"))
     if node.latest is not None:
         per = f" per {_names(node.latest.keys)}" if node.latest.keys else ""
-        texts.append(f"latest by {_name(node.latest.column.text)}{per}")
+        settings.append((node.latest.span, f"latest by {_name(node.latest.column.text)}{per}"))
     if node.timezone is not None:
-        texts.append(f"timezone {_string(node.timezone.name)}")
+        settings.append((node.timezone.span, f"timezone {_string(node.timezone.name)}"))
     if node.allow_empty is not None:
-        texts.append("allow empty")
-    texts += [_read_setting(setting) for setting in node.read]
-    return texts
+        settings.append((node.allow_empty.span, "allow empty"))
+    settings += [(setting.span, _read_setting(setting)) for setting in node.read]
+    return settings
 
 
 def _read_setting(setting: ast.ReadSetting) -> str:
@@ -515,7 +542,7 @@ def _task(node: ast.Task, indent: int) -> list[_Line]:
     inner = indent + 2
     body = []
     if node.guideline is not None:
-        body.append(_Line(f"guideline {_text(node.guideline, inner)}", inner))
+        body.append(_at(node.guideline_span, f"guideline {_text(node.guideline, inner)}", inner))
     body += _roles(node.roles, inner)
     body += [_starts(name, f"allow {_name(name.text)}", inner) for name in node.allows]
     if node.scale is not None:
@@ -666,21 +693,43 @@ def _item_lines(items) -> list[_Line]:
         lines += item_lines
         previous = item
     end = None if previous is None else previous.span.end_line
-    return lines + [_Line("", 0, anchor=sys.maxsize, follows=end)]  # the end of the file
+    return lines + [_Line("", 0, key=(sys.maxsize, 0), last=sys.maxsize, follows=end)]  # the end of the file
 
 
 # ---- comments -------------------------------------------------------------------------------
 
 
-def _attach(lines: list[_Line], comments) -> dict[int, list[ast.Comment]]:
-    """Each comment goes to the first anchored line at or after it, keeping comment order."""
-    runs: dict[int, list[ast.Comment]] = {}
-    index = 0
+def _attach(lines: list[_Line], comments) -> tuple[dict[int, list[ast.Comment]], dict[int, ast.Comment]]:
+    """Where each comment goes: (comments above line i, the comment at the end of line i).
+
+    Comments follow the source, not the output order, so a comment stays with its node
+    when the layout puts that node elsewhere (task items, table settings)."""
+    keyed = sorted((line.key, index) for index, line in enumerate(lines) if line.key is not None)
+    above: dict[int, list[ast.Comment]] = {}
+    trailing: dict[int, ast.Comment] = {}
     for comment in comments:
-        while lines[index].anchor is None or lines[index].anchor < comment.span.line:
-            index += 1
-        runs.setdefault(index, []).append(comment)
-    return runs
+        index = _trailing_target(lines, keyed, comment) if comment.trailing else None
+        if index is not None and index not in trailing:
+            trailing[index] = comment
+        else:  # two end-of-line comments on one output line: the later one goes above it
+            above.setdefault(_above_target(lines, keyed, comment), []).append(comment)
+    return above, trailing
+
+
+def _trailing_target(lines, keyed, comment) -> int | None:
+    """The line of the last node that started before the comment and reaches its line."""
+    position, line = (comment.span.line, comment.span.column), comment.span.line
+    found = [index for key, index in keyed if key < position and key[0] <= line <= lines[index].last]
+    return found[-1] if found else None
+
+
+def _above_target(lines, keyed, comment) -> int:
+    """The line of the node the comment stands inside of, or else of the next node."""
+    position, line = (comment.span.line, comment.span.column), comment.span.line
+    inside = [index for key, index in keyed if key[0] < line <= lines[index].last]
+    if inside:
+        return inside[-1]
+    return next(index for key, index in keyed if key > position)  # the end-of-file line at the latest
 
 
 def _comment_lines(run, line: _Line, output: list[_Line]) -> list[_Line]:
@@ -702,11 +751,13 @@ def _comment_lines(run, line: _Line, output: list[_Line]) -> list[_Line]:
 
 
 def _with_comments(lines: list[_Line], comments) -> list[_Line]:
-    runs = _attach(lines, comments)
+    above, trailing = _attach(lines, comments)
     output: list[_Line] = []
     for index, line in enumerate(lines):
-        if index in runs:
-            output += _comment_lines(runs[index], line, output)
+        if index in above:
+            output += _comment_lines(above[index], line, output)
+        if index in trailing:
+            line = _Line(f"{line.text}  {trailing[index].text.rstrip()}", line.indent)
         output.append(line)
     return output[:-1]  # without the end-of-file marker
 
@@ -725,7 +776,7 @@ def format_parse_result(result: ParseResult) -> str:
     """Format a spec that parsed without errors; raise `FormatError` if meaning would change."""
     formatted = format_spec(result.spec)
     again = parse_text(formatted, result.source.path)
-    if again.spec != result.spec or _comment_texts(again.spec) != _comment_texts(result.spec):
+    if again.spec != result.spec or sorted(_comment_texts(again.spec)) != sorted(_comment_texts(result.spec)):
         raise FormatError(
             "formatting would change the spec (a specc bug: please report it); the file is left as it is"
         )

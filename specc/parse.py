@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast
 from .build_ast import AstBuilder
-from .diagnostics import Diagnostic, Diagnostics, error
+from .diagnostics import Diagnostic, Diagnostics, closest_word, error
 from .source import SourceFile, Span
 
 GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammars" / "specc.lark"
@@ -108,12 +109,15 @@ def parse_source(source: SourceFile) -> ParseResult:
                               "split the expression into several rules, or flatten the label tree"))
         return ParseResult(source, None, tuple(diagnostics.items))
     spec = AstBuilder(source.path, diagnostics).transform(tree)
-    spec = ast.Spec(
-        spec.items,
-        tuple(ast.Comment(str(t), span=Span(source.path, t.line, t.column, t.end_line, t.end_column)) for t in comments),
-        span=spec.span,
-    )
+    spec = ast.Spec(spec.items, tuple(_comment(source, token) for token in comments), span=spec.span)
     return ParseResult(source, spec, tuple(diagnostics.items))
+
+
+def _comment(source: SourceFile, token: Token) -> ast.Comment:
+    line_start = source.text.rfind("\n", 0, token.start_pos) + 1
+    trailing = source.text[line_start:token.start_pos].strip() != ""
+    span = Span(source.path, token.line, token.column, token.end_line, token.end_column)
+    return ast.Comment(str(token), span=span, trailing=trailing)
 
 
 # Every later stage walks the tree recursively; a bound on nesting keeps them all far from
@@ -153,6 +157,10 @@ def parse_text(text: str, path: str = "<text>") -> ParseResult:
 
 
 def syntax_diagnostic(source: SourceFile, exc: UnexpectedInput) -> Diagnostic:
+    if not _is_misspelt_keyword(exc):
+        misread = _misread_keyword(source, exc)
+        if misread is not None:
+            return misread
     if isinstance(exc, UnexpectedCharacters):
         return _unexpected_character(source, exc)
     if isinstance(exc, UnexpectedEOF):
@@ -193,7 +201,12 @@ def _unexpected_token(source: SourceFile, exc: UnexpectedToken) -> Diagnostic:
     span = Span(source.path, token.line, token.column, token.end_line or token.line, token.end_column or token.column + 1)
     found = describe_found(token)
     expected = getattr(exc, "accepts", None) or exc.expected
-    hint = _keyword_hint(token, expected) or _previous_keyword_hint(exc)
+    range_hint = _range_hint(source, token, expected)
+    if range_hint is not None:
+        span, hint = range_hint
+    else:
+        hint = (_keyword_typo_hint(token, expected) or _keyword_hint(source, exc, expected)
+                or _previous_keyword_hint(source, exc))
     return error("E001", span, f"unexpected {found}; expected {_expected_words(expected)}", hint)
 
 
@@ -211,22 +224,149 @@ def describe_found(token: Token) -> str:
     return f"`{text}`"
 
 
-def _previous_keyword_hint(exc: UnexpectedToken) -> str | None:
+def _previous_keyword_hint(source: SourceFile, exc: UnexpectedToken) -> str | None:
     """`source string` inside a table: `source` was read as a keyword and the error shows
-    only at the next word, so the hint names the word before it."""
+    only at the next word, so the hint names the word before it — when writing that word
+    in backticks really lets the spec read on (`int required 1..5` it would not)."""
     history = getattr(exc, "token_history", None) or []
     previous = history[-1] if history else None
-    if previous is not None and previous.type != "NAME" and str(previous).isidentifier():
-        return (f"`{previous}` before it is a keyword; if you meant a name, "
-                f"write it in backticks: `` `{previous}` ``")
-    return None
+    if previous is None or previous.type == "NAME" or not str(previous).isidentifier():
+        return None
+    if not _reads_further(source.text, previous, f"`{previous}`", _error_offset(source.text, exc)):
+        return None
+    return (f"`{previous}` before it is a keyword; if you meant a name, "
+            f"write it in backticks: `` `{previous}` ``")
 
 
-def _keyword_hint(token: Token, expected) -> str | None:
+def _keyword_hint(source: SourceFile, exc: UnexpectedToken, expected) -> str | None:
     """A reserved word where a name was expected: say how to use it as a name."""
-    if "NAME" in expected and token.type != "NAME" and str(token).isidentifier():
-        return f"`{token}` is a keyword here; to use it as a name, write it in backticks: `` `{token}` ``"
+    token = exc.token
+    if "NAME" not in expected or token.type == "NAME" or not str(token).isidentifier():
+        return None
+    if not _reads_further(source.text, token, f"`{token}`", _error_offset(source.text, exc)):
+        return None
+    return f"`{token}` is a keyword here; to use it as a name, write it in backticks: `` `{token}` ``"
+
+
+def _range_hint(source: SourceFile, token: Token, expected) -> tuple[Span, str] | None:
+    """`int required 1..5`: ranges of values are spelt out, `..` is only for lengths."""
+    if token.type not in ("NUMBER", "SIGNED_NUMBER_NEGATIVE") or "BETWEEN" not in expected:
+        return None
+    rest = _RANGE_REST.match(source.text, token.end_pos)
+    if rest is None:
+        return None
+    span = Span(source.path, token.line, token.column, token.line, token.column + rest.end() - token.start_pos)
+    return span, f"a range of values is written `between {token} and {rest.group(1)}`"
+
+
+_RANGE_REST = re.compile(r"[ \t]*\.\.[ \t]*(-?[0-9]+(?:\.[0-9]+)?)")
+
+
+# ---- misspelt keywords ------------------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=1)
+def _keyword_spellings() -> dict[str, str]:
+    """Terminal name -> the word it spells, for keywords a typo of which lexes as a name."""
+    return {t.name: t.pattern.value for t in _parser().terminals
+            if t.pattern.type == "str" and t.pattern.value.isidentifier()}
+
+
+def _keyword_typo_hint(token: Token, expected) -> str | None:
+    """`tolerance 0.5%` where `tolerate` was due: the nearest keyword valid at that point."""
+    if token.type != "NAME" or str(token).startswith("`"):
+        return None
+    words = _keyword_spellings()
+    guess = closest_word(str(token), [words[name] for name in expected if name in words])
+    return f"did you mean `{guess}`?" if guess else None
+
+
+def _is_misspelt_keyword(exc: UnexpectedInput) -> bool:
+    if not isinstance(exc, UnexpectedToken):
+        return False
+    expected = getattr(exc, "accepts", None) or exc.expected
+    return _keyword_typo_hint(exc.token, expected) is not None
+
+
+# How many earlier names, nearest the error first, are tried as misspelt keywords.
+_SUSPECTS_TRIED = 3
+
+
+def _misread_keyword(source: SourceFile, exc: UnexpectedInput) -> Diagnostic | None:
+    """A misspelt keyword where a name may also stand: `x int requried` reads `requried` as
+    a new column, and the spec breaks only a few tokens later. The suspect is a name close
+    to a keyword that was valid where it stands; it is named only if writing that keyword
+    instead lets the parser read further than it did.
+
+    A character that starts no token at all (`@`) is wrong whatever came before it."""
+    if isinstance(exc, UnexpectedCharacters):
+        return None
+    offset = _error_offset(source.text, exc)
+    for token, keyword in reversed(_keyword_suspects(source.text)[-_SUSPECTS_TRIED:]):
+        if token.end_pos <= offset and _reads_further(source.text, token, keyword, offset):
+            span = Span(source.path, token.line, token.column, token.end_line, token.end_column)
+            line, column, found = _error_site(source, exc)
+            return error("E001", span, f"`{token}` is not a keyword; read as a name, it makes "
+                                       f"{found} at {line}:{column} unexpected",
+                         f"did you mean `{keyword}`?")
     return None
+
+
+def _keyword_suspects(text: str) -> list[tuple[Token, str]]:
+    """Each name the parser took where a keyword it resembles was also valid, inside the
+    blocks still open at the error: once its block has closed, a misreading is over."""
+    words = _keyword_spellings()
+    parser = _parser().parse_interactive(text)
+    suspects: list[tuple[Token, str, int]] = []
+    depth = 0
+    try:
+        for token in parser.iter_parse():
+            if token.type == "RBRACE":
+                depth -= 1
+                suspects = [s for s in suspects if s[2] <= depth]
+            elif token.type == "LBRACE":
+                depth += 1
+            elif token.type == "NAME" and not token.startswith("`"):
+                guess = closest_word(str(token), [words[t] for t in parser.choices() if t in words])
+                if guess is not None:
+                    suspects.append((token, guess, depth))
+    except UnexpectedInput:
+        pass
+    return [(token, guess) for token, guess, _ in suspects]
+
+
+def _reads_further(text: str, token: Token, replacement: str, offset: int) -> bool:
+    """Whether the text with `replacement` for `token` parses past `offset`, the old error."""
+    repaired = text[:token.start_pos] + replacement + text[token.end_pos:]
+    past = offset + len(replacement) - (token.end_pos - token.start_pos)
+    parser = _parser().parse_interactive(repaired)
+    try:
+        for next_token in parser.iter_parse():
+            if next_token.start_pos > past:
+                return True  # no need to read the rest of the file
+        parser.feed_eof()
+    except UnexpectedInput as again:
+        return _error_offset(repaired, again) > past
+    return True
+
+
+def _error_offset(text: str, exc: UnexpectedInput) -> int:
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        return exc.token.start_pos
+    if isinstance(exc, UnexpectedCharacters):
+        return exc.pos_in_stream
+    return len(text)
+
+
+def _error_site(source: SourceFile, exc: UnexpectedInput) -> tuple[int, int, str]:
+    """Line, column and a description of what the parser stumbled on."""
+    if isinstance(exc, UnexpectedToken) and exc.token.type != "$END":
+        return exc.token.line, exc.token.column, describe_found(exc.token)
+    if isinstance(exc, UnexpectedCharacters):
+        shown = repr(source.text[exc.pos_in_stream])[1:-1]
+        return exc.line, exc.column, f"`{shown}`"
+    end = _unexpected_end(source, ())
+    return end.span.line, end.span.column, "the end of the file"
 
 
 def _unexpected_character(source: SourceFile, exc: UnexpectedCharacters) -> Diagnostic:

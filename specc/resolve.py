@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import ast
-from .diagnostics import Diagnostic, Diagnostics, SpecError, UsageError, did_you_mean, error, warning
+from .diagnostics import (Diagnostic, Diagnostics, SpecError, UsageError, closest_word, did_you_mean, error,
+                          warning)
 from .expr_types import SCALAR_TYPES, Scope, TypeChecker, article, check_regex, column_type
 from .metric_kinds import METRIC_KINDS, metric_kind
 from .parse import parse_source
@@ -189,9 +190,26 @@ class Resolver:
                             f"first declared at {seen[column.name.text].name.span}")
                 continue
             seen[column.name.text] = column
+            if self.misspelt_setting(column):
+                return  # every later name is shifted by one: their errors would only mislead
             self.check_type(column.type)
             for constraint in column.constraints:
                 self.check_constraint(column, constraint)
+
+    # Words that open a table item other than a column (the grammar's `table_item`).
+    TABLE_SETTINGS = ("strict", "source", "primary", "guideline")
+
+    def misspelt_setting(self, column: ast.Column) -> bool:
+        """`strcit` on its own line reads as a column whose type is the next line's name:
+        say so at the misspelt word rather than call that name an unknown type."""
+        guess = closest_word(column.name.text, self.TABLE_SETTINGS, max_edits=1)
+        type_name = column.type.name.text if isinstance(column.type, ast.NamedType) else None
+        if guess is None or type_name is None or type_name in SCALAR_TYPES or type_name in self.taxonomies \
+                or type_name in self.records:
+            return False
+        self.report("E103", column.name, f"`{column.name.text}` reads as a column of type `{type_name}`, "
+                    "which is not a type", f"did you mean `{guess}`?")
+        return True
 
     def check_type(self, type_ref: ast.TypeRef) -> None:
         if isinstance(type_ref, ast.ListType):
@@ -496,6 +514,7 @@ class Resolver:
             self.check_reference(metric.against)
         self.check_thresholds(metric.thresholds, metric, None)
         self.check_metric_units(metric, summarised)
+        self.check_share_thresholds(metric, kind)
 
     def check_metric_expression(self, node, scope: Scope, where: str):
         """`of (…)` and `where …`: row expressions over the task's table, no aggregates."""
@@ -514,6 +533,19 @@ class Resolver:
             elif is_duration and not threshold.amount.duration:
                 self.report("E201", threshold, f"cannot compare a duration with the number {threshold.amount.text}",
                             f"write the unit: `{threshold.amount.text}s`, `{threshold.amount.text}m`, …")
+
+
+    def check_share_thresholds(self, metric: ast.Metric, kind) -> None:
+        """Every metric but a summary of a column (`mean of seconds`) is at most 1, so a
+        bare bound above 1 is a forgotten `%`: `warn below 85` would always warn."""
+        if kind.needs_of:
+            return
+        for threshold in metric.thresholds:
+            amount = threshold.amount
+            if not amount.percent and amount.value > 1:
+                self.diagnostics.add(warning(
+                    "W103", amount.span, f"`{kind.name}` is at most 1, so `{threshold.level} {threshold.side} "
+                    f"{amount.text}` gives the same answer whatever the data", f"did you mean `{amount.text}%`?"))
 
     def check_metric_options(self, metric: ast.Metric, kind) -> None:
         used_groups: set[int] = set()

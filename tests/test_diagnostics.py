@@ -193,7 +193,23 @@ MISTAKES = [
             (at("E010", 2, 37),)),
     Mistake("not-equal length bound", "spec s\ntable t { x string length != 3 }\n", (at("E011", 2, 27),),
             hint="length(x) != 5"),
-    Mistake("misspelt keyword", "spec s\ntabel t { x int }\n", (at("E001", 2, 1),), message="`tabel`"),
+    Mistake("misspelt keyword", "spec s\ntabel t { x int }\n", (at("E001", 2, 1),), message="`tabel`",
+            hint="did you mean `table`?"),
+    Mistake("misspelt tolerate", "spec s\ntable t { x int }\nrules for t {\n  warn e: x > 0 tolerance 0.5%\n}\n",
+            (at("E001", 4, 17),), hint="did you mean `tolerate`?"),
+    Mistake("misspelt constraint read as a column", "spec s\ntable t {\n  x int requried\n  y int\n}\n",
+            (at("E001", 3, 9),), hint="did you mean `required`?", message="makes `}` at 5:1 unexpected"),
+    Mistake("misspelt constraint before a reference", "spec s\ntable d { id string key }\n"
+            "table t {\n  d_id string requried references d.id\n}\n",
+            (at("E001", 4, 15),), hint="did you mean `required`?", message="makes `.` at 4:36 unexpected"),
+    Mistake("misspelt primary key", "spec s\ntable t {\n  primay key x\n  x int\n}\n",
+            (at("E001", 3, 3),), hint="did you mean `primary`?"),
+    Mistake("misspelt task check", "spec s\n" + TAGS.replace("label tag\n", "label tag\n  chek single_label off\n"),
+            (at("E001", 9, 3),), hint="did you mean `check`?"),
+    Mistake("range written with dots", "spec s\ntable t {\n  score int required 1..5\n}\n",
+            (at("E001", 3, 22),), hint="a range of values is written `between 1 and 5`"),
+    Mistake("misspelt strict on its own line", "spec s\ntable t {\n  strcit\n  id string key\n}\n",
+            (at("E103", 3, 3),), hint="did you mean `strict`?", message="`strcit` reads as a column of type `id`"),
     # ---- names and imports ----------------------------------------------------------------
     Mistake("built-in type as taxonomy name", "spec s\ntaxonomy int { a }\n", (at("E101", 2, 10),)),
     Mistake("duplicate table", "spec s\ntable t { x int }\ntable t { y int }\n",
@@ -357,6 +373,12 @@ MISTAKES = [
     Mistake("unknown allow option", "spec s\n" + TAGS.replace("label tag\n", "label tag\n  allow ties\n"),
             (at("E312", 9, 9),)),
     # ---- warnings -------------------------------------------------------------------------
+    Mistake("share bound without percent", "spec s\ntable t { x int }\nrules for t {\n"
+            "  warn e: share where (x <= 2) <= 10\n}\n", (at("W103", 4, 35),), hint="did you mean `10%`?"),
+    Mistake("share of on the right of a comparison", "spec s\ntable t { x int }\nrules for t {\n"
+            "  warn e: 40 >= share of x\n}\n", (at("W103", 4, 11),), hint="did you mean `40%`?"),
+    Mistake("metric bound without percent", "spec s\n" + TAGS + "metric m: alpha nominal  fail below 70\n",
+            (at("W103", 10, 26),), hint="did you mean `70%`?"),
     Mistake("unused taxonomy", "spec s\ntaxonomy Tone { a b }\ntable t { x int }\n", (at("W101", 2, 10),)),
     Mistake("deprecated label", 'spec s\ntaxonomy Tone { a b deprecated }\ntable t { x Tone }\n'
             'rules for t {\n  warn e: x in ["a", "b"]\n}\n', (at("W102", 5, 22),)),
@@ -524,3 +546,41 @@ def test_excluding_a_deprecated_label_does_not_warn(tmp_path: Path) -> None:
                                                          'rules for t {\n  error e1: x != "old"\n'
                                                          '  error e2: x not in ["old"]\n}\n'})
     assert (exit_code, "W102" in output) == (0, False)
+
+
+# ---- hints that must not be given -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "spec s\ntable t {\n  score int required 1..5\n}\n",
+    "spec s\ntable t { a int  b int }\nrules for t {\n  error e: avg of (a - b) > 0\n}\n",
+    "spec s\n" + TAGS + "metric m: median of (a - b) on tagging\n",
+    "spec s\ntable t { a int  b int }\nrules for t {\n  error e: median of (a - b) > 0\n}\n",
+], ids=["range", "avg_of", "metric_median_of", "rule_median_of"])
+def test_no_backtick_hint_where_backticks_do_not_help(text: str, tmp_path: Path) -> None:
+    (tmp_path / "spec.aspec").write_text(text, encoding="utf-8")
+    _, diagnostics, _ = resolve_file(tmp_path / "spec.aspec")
+    assert diagnostics, "expected a diagnostic"
+    assert all("backticks" not in (d.hint or "") for d in diagnostics), [d.hint for d in diagnostics]
+
+
+def test_a_name_like_a_keyword_is_not_blamed_for_a_later_mistake(tmp_path: Path) -> None:
+    _, output = lint_in(tmp_path, {"spec.aspec": "spec s\ntable t {\n  sources string\n  x int @\n}\n"})
+    assert output.startswith("spec.aspec:4:9: error[E002]: unexpected character `@`")
+    assert "did you mean" not in output
+
+
+@pytest.mark.parametrize("condition", [
+    "share where (x <= 2) <= 10%", "share where (x <= 2) <= 0.1", "share of x <= 1", "x <= 10  tolerate 3",
+    "count per x <= 10",
+])
+def test_share_bounds_that_mean_what_they_say_do_not_warn(condition: str, tmp_path: Path) -> None:
+    exit_code, output = lint_in(tmp_path, {"spec.aspec": f"spec s\ntable t {{ x int }}\nrules for t {{\n  warn e: {condition}\n}}\n"})
+    assert (exit_code, output) == (0, "1 file checked: 0 errors, 0 warnings\n")
+
+
+def test_summary_metric_bounds_above_one_do_not_warn(tmp_path: Path) -> None:
+    text = "spec s\n" + TAGS.replace("tag   string", "tag   string\n  seconds float") + \
+        "metric m: mean of seconds on tagging  warn above 900  fail above 1800\n"
+    exit_code, output = lint_in(tmp_path, {"spec.aspec": text})
+    assert (exit_code, output) == (0, "1 file checked: 0 errors, 0 warnings\n")

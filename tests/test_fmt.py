@@ -40,16 +40,97 @@ def comment_texts(spec: ast.Spec) -> list[str]:
     return [comment.text.rstrip() for comment in spec.comments]
 
 
-def assert_round_trip(text: str, path: str = "<test>") -> str:
-    """Format `text` and check the three properties; return the formatted text."""
+def assert_round_trip(text: str, path: str = "<test>", same_places: bool = True) -> str:
+    """Format `text` and check the properties; return the formatted text.
+
+    The AST is the same, and so are the comments, each in the same place (see
+    `comment_places`): only a second end-of-line comment on a line that formatting joins
+    to another has to move (`same_places=False` for that case). Formatting is idempotent."""
     original = parse_clean(text, path)
     formatted = format_source(text, path)
     assert formatted is not None
     again = parse_clean(formatted, path)
     assert again == original
-    assert comment_texts(again) == comment_texts(original)
+    assert sorted(comment_texts(again)) == sorted(comment_texts(original))
+    if same_places:
+        assert comment_places(again) == comment_places(original), formatted
     assert format_source(formatted, path) == formatted
     return formatted
+
+
+# ---- where a comment is, independently of the formatter ------------------------------------
+
+
+def statements(spec: ast.Spec) -> list[tuple[tuple, tuple[int, int], int]]:
+    """(path in the AST, start, last line) of each thing a line of its own is written for:
+    declarations, settings, columns, labels and their attributes, task items, rules, and
+    the closing brace of each block (path ending in "}")."""
+    found: list = []
+
+    def add(path, span, last=None):
+        found.append((path, (span.line, span.column), span.end_line if last is None else last))
+
+    def block(path, node):
+        add(path, node.span, node.span.line)
+        found.append((path + ("}",), (node.span.end_line, node.span.end_column - 1), node.span.end_line))
+
+    def label(path, node: ast.Label):
+        attributes = [(("description",), node.description_span), (("guideline",), node.guideline_span),
+                      (("deprecated",), node.deprecated_span)]
+        for field_name in ("example_spans", "counterexample_spans", "alias_spans"):
+            attributes += [((field_name, i), span) for i, span in enumerate(getattr(node, field_name))]
+        attributes = [(name, span) for name, span in attributes if span.file != "<unknown>"]
+        if node.children:
+            block(path, node)
+        else:
+            add(path, node.span, node.span.line if attributes else None)
+        for name, span in attributes:
+            add(path + name, span)
+        if node.children and attributes:  # the children's `{` then has a line of its own
+            add(path + ("{",), node.children_span, node.children_span.line)
+        for i, child in enumerate(node.children):
+            label(path + ("children", i), child)
+
+    for i, item in enumerate(spec.items):
+        path = (i,)
+        if isinstance(item, (ast.Taxonomy, ast.Table, ast.Record, ast.Task, ast.RuleBlock)):
+            block(path, item)
+        else:
+            add(path, item.span)
+        for name in ("guideline_span", "source_span", "strict_span", "primary_key_span"):
+            span = getattr(item, name, None)
+            if span is not None and span.file != "<unknown>":
+                add(path + (name,), span)
+        for i, node in enumerate(getattr(item, "labels", ())):
+            label(path + ("labels", i), node)
+        for name in ("columns", "roles", "allows", "checks", "text_bounds", "rules"):
+            for j, node in enumerate(getattr(item, name, ()) if not isinstance(item, ast.Spec) else ()):
+                add(path + (name, j), node.span)
+        for name in ("scale", "cardinality") + (("latest", "timezone", "allow_empty") if isinstance(item, ast.Table) else ()):
+            if getattr(item, name, None) is not None:
+                add(path + (name,), getattr(item, name).span)
+        for j, setting in enumerate(getattr(item, "read", ())):
+            add(path + ("read", j), setting.span)
+    return sorted(found, key=lambda entry: entry[1])
+
+
+def comment_places(spec: ast.Spec) -> list[tuple[str, str, tuple]]:
+    """Each comment as (text, "after" or "above", path): at the end of the line of the last
+    thing started before it on its line, or above the thing it stands inside of or else
+    the next thing (the end of the file at the latest)."""
+    places = []
+    found = statements(spec)
+    for comment in spec.comments:
+        position, line = (comment.span.line, comment.span.column), comment.span.line
+        if comment.trailing:
+            owners = [path for path, start, last in found if start < position and start[0] <= line <= last]
+            places.append((comment.text.rstrip(), "after", owners[-1]))
+            continue
+        inside = [path for path, start, last in found if start[0] < line <= last]
+        following = [path for path, start, _ in found if start > position]
+        target = inside[-1] if inside else following[0] if following else ("end of file",)
+        places.append((comment.text.rstrip(), "above", target))
+    return sorted(places)
 
 
 # ---- golden ---------------------------------------------------------------------------------
@@ -260,45 +341,121 @@ def test_comments_stay_with_the_lines_they_precede():
     assert formatted == (
         "# Header of the file.\n"
         "\n"
-        "# trailing the header\n"
-        "spec demo\n"
+        "spec demo  # trailing the header\n"
         "\n"
         "# before the table\n"
         "table t {\n"
         "  # before a\n"
-        "  # after a\n"
-        "  a  int\n"
+        "  a  int  # after a\n"
         "  b  int\n"
         "  # at the end of the block\n"
-        "  # after the brace\n"
-        "}\n"
+        "}  # after the brace\n"
         "\n"
         "# section: rules\n"
         "\n"
         "rules for t {\n"
-        "  # why\n"
-        "  error r: a > b\n"
+        "  error r: a > b  # why\n"
         "}\n"
         "\n"
-        "# metric note\n"
-        "metric m: alpha\n"
+        "metric m: alpha  # metric note\n"
         "\n"
         "# end of file\n"
     )
 
 
-def test_comments_keep_their_order_when_declarations_are_reordered():
-    # Task items are printed in a fixed order; comments may not overtake each other.
+def test_comments_move_with_their_nodes_when_declarations_are_reordered():
+    # Task items are printed in a fixed order; each comment goes where its item goes.
     source = (
         "task t: k on tab {\n"
         "  # about the check\n"
-        "  check c off\n"
+        "  check c off  # off for now\n"
         "  # about the role\n"
         "  unit doc\n"
         "}\n"
     )
-    formatted = assert_round_trip(source)
-    assert comment_texts(parse_clean(formatted)) == ["# about the check", "# about the role"]
+    assert assert_round_trip(source) == (
+        "task t: k on tab {\n"
+        "  # about the role\n"
+        "  unit doc\n"
+        "  # about the check\n"
+        "  check c off  # off for now\n"
+        "}\n"
+    )
+
+
+def test_comments_above_and_after_table_settings_stay_there():
+    source = (
+        "table t {\n"
+        "  a int\n"
+        "  # the export the table comes from\n"
+        "  source \"export.csv\"  # renamed in May\n"
+        "  # one row per a\n"
+        "  primary key a\n"
+        "  # no other columns\n"
+        "  strict\n"
+        "  guideline \"g\"  # short\n"
+        "}\n"
+    )
+    assert assert_round_trip(source) == (
+        "table t {\n"
+        "  guideline \"g\"  # short\n"
+        "  # the export the table comes from\n"
+        "  source \"export.csv\"  # renamed in May\n"
+        "  # no other columns\n"
+        "  strict\n"
+        "  # one row per a\n"
+        "  primary key a\n"
+        "  a  int\n"
+        "}\n"
+    )
+
+
+def test_comments_beside_label_attributes_stay_there():
+    source = (
+        "taxonomy T {\n"
+        "  guideline \"g\"  # for all labels\n"
+        "  LOC \"Location\" {  # places\n"
+        "    CITY\n"
+        "  }\n"
+        "  PER \"Person\"\n"
+        "    # the usual case\n"
+        "    example \"Ada\"  # a real person\n"
+        "    # retired in 2.0\n"
+        "    deprecated\n"
+        "    alias \"P\"  # old code\n"
+        "}\n"
+    )
+    assert assert_round_trip(source) == (
+        "taxonomy T {\n"
+        "  guideline \"g\"  # for all labels\n"
+        "\n"
+        "  LOC \"Location\" {  # places\n"
+        "    CITY\n"
+        "  }\n"
+        "  PER \"Person\"\n"
+        "    # the usual case\n"
+        "    example \"Ada\"  # a real person\n"
+        "    alias \"P\"  # old code\n"
+        "    # retired in 2.0\n"
+        "    deprecated\n"
+        "}\n"
+    )
+
+
+def test_a_comment_inside_a_statement_goes_above_it():
+    source = "rules for t {\n  error r: a > 0\n    # both must hold\n    and b > 0\n}\n"
+    assert assert_round_trip(source) == "rules for t {\n  # both must hold\n  error r: a > 0 and b > 0\n}\n"
+
+
+def test_two_end_of_line_comments_joined_on_one_line():
+    # The formatter joins the two source lines; one comment stays at the end, the other above.
+    source = "metric m: alpha  # first\n  per annotator  # second\n"
+    assert assert_round_trip(source, same_places=False) == "# second\nmetric m: alpha per annotator  # first\n"
+
+
+def test_a_comment_after_a_text_block_stays_after_it():
+    source = 'guideline """\n  one\n  two\n"""  # end of the guideline\n'
+    assert assert_round_trip(source) == source
 
 
 # ---- generated specs ------------------------------------------------------------------------
@@ -522,11 +679,57 @@ def test_generated_comments_survive_formatting(spec, data):
     text = "\n".join(lines) + "\n"
     commented = parse_text(text)
     assume(commented.spec == spec and len(commented.spec.comments) == count)  # not inside a block
-    formatted = format_source(text)
-    again = parse_clean(formatted)
-    assert again == spec
-    assert comment_texts(again) == comment_texts(commented.spec)
-    assert format_source(formatted) == formatted
+    formatted = assert_round_trip(text)
+    assert comment_texts(parse_clean(formatted)) == comment_texts(commented.spec)  # nothing to reorder here
+
+
+def lines_inside_text_blocks(text: str) -> tuple[set[int], set[int]]:
+    """(lines a comment may not go above, lines a comment may not end): those a text block
+    continues onto, and those it spans but does not close (1-based)."""
+    from specc.parse import _parser
+
+    no_above, no_after = set(), set()
+    for token in _parser().parse_interactive(text).iter_parse():
+        if token.type == "LONG_STRING" and token.end_line > token.line:
+            no_above |= set(range(token.line + 1, token.end_line + 1))
+            no_after |= set(range(token.line, token.end_line))
+    return no_above, no_after
+
+
+def with_comments_everywhere(text: str) -> str:
+    """`text` with a comment above each line and at the end of each line, wherever a
+    comment can stand (not inside a text block), and one at the end of the file."""
+    no_above, no_after = lines_inside_text_blocks(text)
+    out, number = [], 0
+    lines = text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")  # not splitlines(): only \n ends a line
+    for line_number, line in enumerate(lines, 1):
+        if line_number not in no_above:
+            out.append(" " * (len(line) - len(line.lstrip())) + f"# above {number}")
+            number += 1
+        if line.strip() and line_number not in no_after:
+            line += f"  # after {number}"
+            number += 1
+        out.append(line)
+    return "\n".join(out + [f"# above {number}"]) + "\n"
+
+
+@GENERATED
+@given(specs)
+def test_comments_in_every_position_stay_in_place(spec):
+    commented_text = with_comments_everywhere(assert_ast_round_trip(spec))
+    commented = parse_clean(commented_text)
+    assert commented == spec
+    formatted = assert_round_trip(commented_text)  # same AST, same comments in the same places, idempotent
+    assert [c.trailing for c in parse_clean(formatted).comments].count(True) == \
+        [c.trailing for c in commented.comments].count(True)
+
+
+def test_comments_everywhere_on_the_checked_in_specs():
+    for path in spec_files():
+        text = format_source(path.read_text(encoding="utf-8"), str(path))
+        commented_text = with_comments_everywhere(text)
+        assert len(parse_clean(commented_text, str(path)).comments) > text.count("\n")
+        assert_round_trip(commented_text, str(path))
 
 
 # ---- command line ---------------------------------------------------------------------------
@@ -545,7 +748,7 @@ def test_check_reports_files_that_would_change_and_exits_1(tmp_path: Path):
     tidy.write_text(TIDY)
     result = run("--check", str(messy), str(tidy))
     assert result.exit_code == 1
-    assert result.stdout == f"would reformat {messy}\n"
+    assert result.stdout == f"would reformat {messy}\n1 of 2 files would be reformatted\n"
     assert messy.read_text() == MESSY
 
 
@@ -553,7 +756,22 @@ def test_check_exits_0_when_everything_is_formatted(tmp_path: Path):
     tidy = tmp_path / "tidy.aspec"
     tidy.write_text(TIDY)
     result = run("--check", str(tidy))
-    assert (result.exit_code, result.output) == (0, "")
+    assert (result.exit_code, result.output) == (0, "1 file already formatted\n")
+
+
+def test_check_summary_counts_every_outcome(tmp_path: Path):
+    paths = []
+    for index, text in enumerate([TIDY] * 10 + [MESSY, MESSY]):
+        paths.append(tmp_path / f"spec{index:02}.aspec")
+        paths[-1].write_text(text)
+    assert run("--check", *map(str, paths[:10])).stdout == "10 files already formatted\n"
+    result = run("--check", *map(str, paths))
+    assert (result.exit_code, result.stdout.splitlines()[-1]) == (1, "2 of 12 files would be reformatted")
+    broken = tmp_path / "broken.aspec"
+    broken.write_text("table t {\n")
+    result = run("--check", *map(str, paths), str(broken))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "2 of 13 files would be reformatted; 1 of 13 files could not be formatted"
 
 
 def test_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path):
@@ -562,11 +780,11 @@ def test_rewrites_in_place_and_keeps_the_file_mode(tmp_path: Path):
     messy.chmod(0o640)
     result = run(str(messy))
     assert result.exit_code == 0
-    assert result.stdout == f"reformatted {messy}\n"
+    assert result.stdout == f"reformatted {messy}\n1 of 1 file reformatted\n"
     assert messy.read_text() == TIDY
     assert stat.S_IMODE(messy.stat().st_mode) == 0o640
     assert [p.name for p in tmp_path.iterdir()] == ["messy.aspec"]  # no temporary file left
-    assert run(str(messy)).output == ""  # formatted files are not rewritten
+    assert run(str(messy)).output == "1 file already formatted\n"  # formatted files are not rewritten
 
 
 def test_a_file_that_does_not_parse_is_reported_and_left_alone(tmp_path: Path):
@@ -585,7 +803,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path):
     missing = tmp_path / "missing.aspec"
     result = run("--check", str(missing))
     assert result.exit_code == 2
-    assert result.stderr == f"{missing}: error: no such file\n"
+    assert result.stderr == f"{missing}: error: no such file\n1 of 1 file could not be formatted\n"
     assert "Traceback" not in result.output
 
 

@@ -1,5 +1,9 @@
 """`specc fmt`: rewrite specs in the canonical layout, or with `--check` say which would change.
 
+Each file that changes (or would) is named on its own line, and a last line sums up:
+`12 files already formatted`, `2 of 12 files would be reformatted`, `2 of 12 files
+reformatted`, plus `1 of 12 files could not be formatted` when one could not.
+
 A file is replaced only by a complete new copy (a temporary file in the same directory,
 then `os.replace`), so an interrupted run leaves either the old spec or the new one. A file
 that cannot be read, parsed or formatted is left untouched and reported on stderr.
@@ -32,7 +36,22 @@ UNCHANGED, CHANGED, FAILED = "unchanged", "changed", "failed"
 def fmt(ctx: click.Context, files: tuple[Path, ...], check: bool) -> None:
     """Rewrite each FILE in the canonical spec layout (comments are kept)."""
     outcomes = [_format_file(path, check) for path in files]
+    click.echo(summary(outcomes, check), err=FAILED in outcomes)
     ctx.exit(_exit_code(outcomes, check))
+
+
+def summary(outcomes: list[str], check: bool) -> str:
+    total = len(outcomes)
+    files = "file" if total == 1 else "files"
+    changed, failed = outcomes.count(CHANGED), outcomes.count(FAILED)
+    if not changed and not failed:
+        return f"{total} {files} already formatted"
+    parts = []
+    if changed:
+        parts.append(f"{changed} of {total} {files} {'would be reformatted' if check else 'reformatted'}")
+    if failed:
+        parts.append(f"{failed} of {total} {files} could not be formatted")
+    return "; ".join(parts)
 
 
 def _exit_code(outcomes: list[str], check: bool) -> int:
