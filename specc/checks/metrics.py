@@ -258,6 +258,13 @@ def _details(result, **extra) -> dict:
 
 
 def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
+    try:
+        return _annotator_rows(con, metric, table)
+    except m.ChoiceNeeded:  # the overall figure is undefined for the same reason, and says so
+        return []
+
+
+def _annotator_rows(con, metric: MetricCheck, table: str) -> list[dict]:
     """Each annotator against the others (pairwise kappa, majority, alpha without them)."""
     if metric.metric == "span_f1":
         _, details = _span_f1(con, metric, table)
@@ -278,11 +285,8 @@ def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
         return []
     level = _option(metric, ("nominal", "ordinal", "interval", "ratio"), "nominal")
     weights = _option(metric, ("linear", "quadratic"), "none")
-    try:
-        result = m.per_annotator_agreement(con, table, level=level, weights=weights, min_units=_min_units(metric),
-                                           **_single_answers(con, metric, table), **_ordered(metric, level, weights))
-    except m.ChoiceNeeded:  # the overall figure is undefined for the same reason, and says it
-        return []
+    result = m.per_annotator_agreement(con, table, level=level, weights=weights, min_units=_min_units(metric),
+                                       **_single_answers(con, metric, table), **_ordered(metric, level, weights))
     return [a.to_dict() for a in result.annotators]
 
 
