@@ -242,3 +242,29 @@ def test_same_boundaries_with_two_labels_are_two_spans(con):
                          columns=["doc", "who", "start", "end", "label"])
     result = span_agreement(con, table(con, "labels", frame), unit="doc", annotator="who", mode="strict")
     assert (result.pairs[0].matched, result.pairs[0].spans_a, result.pairs[0].spans_b) == (1, 2, 1)
+
+
+# ---- the JSON Schema says the same as the SQL checks ------------------------------------------
+
+
+@pytest.mark.parametrize("row,valid", [
+    ({"doc": 2, "text": "Rome and Ann", "start": None, "end": None, "label": None, "span_text": None,
+      "annotator": "B"}, True),  # annotated, found nothing
+    ({"doc": 1, "text": "Alice met Bobby", "start": None, "end": None, "label": "PER", "span_text": None,
+      "annotator": "A"}, False),  # a label without its span
+    ({"doc": 1, "text": "Alice met Bobby", "start": 0, "end": 5, "label": "PER", "span_text": None,
+      "annotator": "A"}, False),  # a span without its text
+    ({"doc": 2, "text": "Rome and Ann", "start": None, "end": None, "label": None, "span_text": None,
+      "annotator": None}, False),  # nobody's annotation
+])
+def test_json_schema_accepts_exactly_the_found_nothing_row(tmp_path, row, valid):
+    from jsonschema import Draft202012Validator
+
+    from specc.backends.jsonschema import schemas
+    from specc.resolve import load_checked
+
+    spec = tmp_path / "spec.aspec"
+    spec.write_text(SPEC.format(source="", columns="doc int required\n  text string required", unit="doc"),
+                    encoding="utf-8")
+    schema = schemas(load_checked(spec))["spans.schema.json"]
+    assert Draft202012Validator(schema).is_valid(row) is valid
