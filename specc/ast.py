@@ -189,8 +189,18 @@ class Description:
     span: Span = _span()
 
 
+@dataclass(frozen=True)
+class BoolSpelling:
+    """`true "yes", "y"` / `false "no"`: more texts a bool column reads as true or false."""
+
+    value: bool
+    spellings: tuple[str, ...]
+    span: Span = _span()
+
+
 Constraint = Union[
-    Required, Optional, Key, Unique, Bound, Range, Pattern, LengthBound, OneOf, References, Description
+    Required, Optional, Key, Unique, Bound, Range, Pattern, LengthBound, OneOf, References, Description,
+    BoolSpelling,
 ]
 
 
@@ -217,6 +227,42 @@ class Record:
 
 
 @dataclass(frozen=True)
+class LatestBy:
+    """`latest by created_at [per item_id, annotator_id]`: resubmissions replace earlier rows.
+
+    Without `per`, the keys are the table's primary key."""
+
+    column: Identifier
+    keys: tuple[Identifier, ...] = ()
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class ReadSetting:
+    """`read delimiter ";"`, `read null "NA", "-"`: how the table's text files are read.
+
+    name: delimiter | quote | escape | header | encoding | null | timestamp_format; values
+    are the strings given (`header` holds "true" or "false")."""
+
+    name: str
+    values: tuple[str, ...]
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class Timezone:
+    """`timezone "Europe/Berlin"`: the zone of the table's timestamps written without an offset."""
+
+    name: str
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
+class AllowEmpty:
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Table:
     name: Identifier
     title: str | None
@@ -225,10 +271,24 @@ class Table:
     strict: bool = False
     source: str | None = None
     guideline: str | None = None
+    timezone: Timezone | None = None
+    allow_empty: AllowEmpty | None = None
+    latest: LatestBy | None = None
+    read: tuple[ReadSetting, ...] = ()
     span: Span = _span()
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name.text == name), None)
+
+    def read_setting(self, name: str) -> ReadSetting | None:
+        return next((r for r in self.read if r.name == name), None)
+
+    @property
+    def latest_keys(self) -> tuple[Identifier, ...]:
+        """The keys resubmissions are resolved on: `latest by … per KEYS`, else the primary key."""
+        if self.latest is None:
+            return ()
+        return self.latest.keys or self.primary_key
 
 
 # ---- tasks --------------------------------------------------------------------------------
@@ -415,6 +475,15 @@ class Matches:
 
 
 @dataclass(frozen=True)
+class IsValid:
+    """`label is valid`: not null, read as its type, and within every constraint of its column."""
+
+    operand: "Expr"
+    negated: bool = False
+    span: Span = _span()
+
+
+@dataclass(frozen=True)
 class Aggregate:
     function: str  # count | count_distinct | sum | avg | min | max
     argument: "Expr | None"
@@ -424,9 +493,10 @@ class Aggregate:
 
 @dataclass(frozen=True)
 class ShareOf:
-    """The largest share any one value of a column takes of the table's rows."""
+    """Each value's share of the table's rows; with `where (…)`, of the rows where it holds."""
 
     operand: "Expr"
+    where: "Expr | None" = None
     span: Span = _span()
 
 
@@ -437,7 +507,7 @@ class ShareWhere:
 
 
 Expr = Union[
-    Literal, ColumnRef, Call, Arithmetic, Compare, And, Or, Not, IsNull, InList, InSubtree,
+    Literal, ColumnRef, Call, Arithmetic, Compare, And, Or, Not, IsNull, IsValid, InList, InSubtree,
     InLeaves, InColumn, BetweenExpr, Matches, Aggregate, ShareOf, ShareWhere,
 ]
 
@@ -462,9 +532,10 @@ Condition = Union[Expr, UniqueCondition, RawSql]
 
 @dataclass(frozen=True)
 class Amount:
-    value: float | int
+    value: float | int  # seconds for a duration
     percent: bool
     text: str
+    duration: bool = False
     span: Span = _span()
 
     @property
@@ -488,6 +559,7 @@ class Rule:
     condition: Condition
     tolerance: Amount | None = None
     thresholds: tuple[Threshold, ...] = ()
+    set_aside: Identifier | None = None  # group rules: group | outliers | nothing
     span: Span = _span()
 
 
@@ -503,6 +575,7 @@ class RuleBlock:
     table: Identifier
     join: Join | None
     rules: tuple[Rule, ...]
+    latest: bool = False  # `rules for latest T`: over the rows that resubmissions left current
     span: Span = _span()
 
 
@@ -512,11 +585,13 @@ class Metric:
     title: str | None
     kind: Identifier
     options: tuple[Identifier, ...] = ()
-    of: ColumnRef | None = None
+    of: "Expr | None" = None  # a column or an expression, for summary metrics
     task: Identifier | None = None
     against: ColumnRef | None = None
     per: tuple[Identifier, ...] = ()
     thresholds: tuple[Threshold, ...] = ()
+    where: "Expr | None" = None  # the population: rows the metric is computed over
+    min_units: int | None = None  # `per annotator min 20 units`: the support a group needs to gate
     span: Span = _span()
 
 

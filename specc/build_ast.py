@@ -207,12 +207,21 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def table(self, meta, children):
         name, title, *items = children
-        fields = {"columns": [], "primary_key": (), "strict": False, "source": None, "guideline": None}
+        fields = {"columns": [], "primary_key": (), "strict": False, "source": None, "guideline": None,
+                  "timezone": None, "allow_empty": None, "latest": None, "read": []}
         for item in items:
             if isinstance(item, ast.Column):
                 fields["columns"].append(item)
             elif isinstance(item, ast.Guideline):
                 fields["guideline"] = item.text
+            elif isinstance(item, ast.ReadSetting):
+                fields["read"].append(item)
+            elif isinstance(item, ast.Timezone):
+                fields["timezone"] = item
+            elif isinstance(item, ast.AllowEmpty):
+                fields["allow_empty"] = item
+            elif isinstance(item, ast.LatestBy):
+                fields["latest"] = item
             else:
                 fields[item[0]] = item[1]
         return ast.Table(
@@ -223,8 +232,60 @@ class AstBuilder(Transformer):
             fields["strict"],
             fields["source"],
             fields["guideline"],
+            fields["timezone"],
+            fields["allow_empty"],
+            fields["latest"],
+            tuple(fields["read"]),
             span=self.span_of(meta),
         )
+
+    @v_args(meta=True)
+    def table_timezone(self, meta, children):
+        return ast.Timezone(text_value(children[0]), span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def table_allow_empty(self, meta, children):
+        return ast.AllowEmpty(span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def table_latest(self, meta, children):
+        # `latest` is a named terminal (rule blocks need to see it), so it arrives as a child
+        column, keys = [c for c in children if not (isinstance(c, Token) and c.type == "LATEST")]
+        return ast.LatestBy(self.ident(column), keys or (), span=self.span_of(meta))
+
+    def table_read(self, children):
+        return children[0]
+
+    def _read(name):
+        @v_args(meta=True)
+        def build(self, meta, children):
+            values = tuple(text_value(c) for c in children if isinstance(c, Token))
+            return ast.ReadSetting(name, values, span=self.span_of(meta))
+
+        return build
+
+    read_delimiter = _read("delimiter")
+    read_quote = _read("quote")
+    read_escape = _read("escape")
+    read_encoding = _read("encoding")
+    read_null = _read("null")
+    read_timestamp_format = _read("timestamp_format")
+
+    @v_args(meta=True)
+    def read_header_true(self, meta, children):
+        return ast.ReadSetting("header", ("true",), span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def read_header_false(self, meta, children):
+        return ast.ReadSetting("header", ("false",), span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def true_spellings(self, meta, children):
+        return ast.BoolSpelling(True, tuple(text_value(c) for c in children), span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def false_spellings(self, meta, children):
+        return ast.BoolSpelling(False, tuple(text_value(c) for c in children), span=self.span_of(meta))
 
     @v_args(meta=True)
     def table_guideline(self, meta, children):
@@ -400,8 +461,8 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def rules(self, meta, children):
-        table, join, *rules = children
-        return ast.RuleBlock(self.ident(table), join, tuple(rules), span=self.span_of(meta))
+        latest, table, join, *rules = children
+        return ast.RuleBlock(self.ident(table), join, tuple(rules), latest is not None, span=self.span_of(meta))
 
     @v_args(meta=True)
     def join(self, meta, children):
@@ -410,19 +471,22 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def rule(self, meta, children):
-        severity, rule_id, message, condition, tolerance = children
+        severity, rule_id, message, condition, tolerance, set_aside = children
         return ast.Rule(
-            self.ident(rule_id), severity, self.text(message), condition, tolerance, (),
+            self.ident(rule_id), severity, self.text(message), condition, tolerance, (), set_aside,
             span=self.span_of(meta),
         )
 
     @v_args(meta=True)
     def graded_rule(self, meta, children):
-        rule_id, message, condition, *thresholds = children
+        rule_id, message, condition, *thresholds, set_aside = children
         return ast.Rule(
-            self.ident(rule_id), None, self.text(message), condition, None, tuple(thresholds),
+            self.ident(rule_id), None, self.text(message), condition, None, tuple(thresholds), set_aside,
             span=self.span_of(meta),
         )
+
+    def set_aside(self, children):
+        return self.ident(children[0])
 
     def severity_error(self, _):
         return "error"
@@ -454,6 +518,13 @@ class AstBuilder(Transformer):
         amount = ast.Amount(self.written_number(value), percent is not None, text, span=self.span_of(meta))
         return ast.Threshold(level, side, amount, span=self.span_of(meta))
 
+    @v_args(meta=True)
+    def duration_bound_clause(self, meta, children):
+        level, side, token = children
+        seconds = _duration_seconds(str(token))
+        amount = ast.Amount(seconds, False, str(token), True, span=self.span_of(meta))
+        return ast.Threshold(level, side, amount, span=self.span_of(meta))
+
     def level_warn(self, _):
         return "warn"
 
@@ -471,13 +542,14 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def metric(self, meta, children):
         metric_id, title, kind, *rest = children
-        # Lark passes options, then the three optional slots (`on`, `against`, `per`, each
-        # None when absent), then the thresholds.
+        # Lark passes options, then the four optional slots (`on`, `against`, `where`, `per`,
+        # each None when absent), then the thresholds.
         first_threshold = next(
             (i for i, item in enumerate(rest) if isinstance(item, ast.Threshold)), len(rest)
         )
-        options = rest[: first_threshold - 3]
-        task, against, per = rest[first_threshold - 3 : first_threshold]
+        options = rest[: first_threshold - 4]
+        task, against, where, per = rest[first_threshold - 4 : first_threshold]
+        keys, min_units = per if per is not None else ((), None)
         return ast.Metric(
             self.ident(metric_id),
             self.text(title),
@@ -486,10 +558,24 @@ class AstBuilder(Transformer):
             next((o[1] for o in options if isinstance(o, tuple)), None),
             self.ident(task) if task is not None else None,
             against,
-            per or (),
+            keys,
             tuple(rest[first_threshold:]),
+            where,
+            min_units,
             span=self.span_of(meta),
         )
+
+    def metric_where(self, children):
+        return children[0]
+
+    def metric_per(self, children):
+        keys, count, unit = children
+        if count is None:
+            return keys, None
+        if str(unit) != "units":
+            self.diagnostics.add(error("E305", self.span_of(unit), f"write `min {count} units`, not `{unit}`",
+                                       "the support a group needs is counted in units"))
+        return keys, self.integer(count)
 
     def metric_option(self, children):
         return self.ident(children[0])
@@ -528,6 +614,14 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def is_not_null(self, meta, children):
         return ast.IsNull(children[0], True, span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def is_valid(self, meta, children):
+        return ast.IsValid(children[0], False, span=self.span_of(meta))
+
+    @v_args(meta=True)
+    def is_not_valid(self, meta, children):
+        return ast.IsValid(children[0], True, span=self.span_of(meta))
 
     @v_args(meta=True)
     def in_(self, meta, children):
@@ -607,7 +701,7 @@ class AstBuilder(Transformer):
 
     @v_args(meta=True)
     def share_of(self, meta, children):
-        return ast.ShareOf(children[0], span=self.span_of(meta))
+        return ast.ShareOf(children[0], children[1], span=self.span_of(meta))
 
     @v_args(meta=True)
     def share_where(self, meta, children):
@@ -643,14 +737,17 @@ class AstBuilder(Transformer):
     @v_args(meta=True)
     def duration(self, meta, children):
         text = str(children[0])
-        match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)", text)
-        seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
-        return ast.Literal("duration", seconds, text, span=self.span_of(meta))
+        return ast.Literal("duration", _duration_seconds(text), text, span=self.span_of(meta))
 
     @v_args(meta=True)
     def percent(self, meta, children):
         number = self.written_number(children[0])
         return ast.Literal("percent", number / 100, f"{children[0]}%", span=self.span_of(meta))
+
+
+def _duration_seconds(text: str) -> float:
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(ms|s|m|h|d|w)", text)
+    return float(match.group(1)) * _DURATION_UNITS[match.group(2)]
 
 
 def _membership(operand, target, negated, span):

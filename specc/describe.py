@@ -24,6 +24,7 @@ from .describe_expressions import (
     each_of, graded_severity, join_words, modal_for, number_text, one_of_words, plural, score_text,
     warn_then_fail,
 )
+from .metric_kinds import DEFAULT_MIN_UNITS, PERCENTILE
 from .resolve import children_of, rule_scope
 
 # Re-exported: `specc.describe` is where callers find every plain-words helper.
@@ -100,8 +101,10 @@ def _measure(metric: ast.Metric, style: Style) -> str:
     if kind == "gold_accuracy":
         gold = style.code(str(metric.against)) if metric.against else "the gold answers"
         return f"accuracy against the gold answers in {gold}"
-    if kind in ("mean", "median"):
-        return f"the {kind} of {style.code(str(metric.of)) if metric.of else 'the values'}"
+    if kind in ("mean", "median") or PERCENTILE.fullmatch(kind):
+        name = kind if kind in ("mean", "median") else f"{kind[1:]}th percentile"
+        of = describe_expression(metric.of, style) if metric.of is not None else "the values"
+        return f"the {name} of {of}"
     fixed = {"fleiss_kappa": "Fleiss' kappa between annotators",
              "percent_agreement": "percent agreement between annotators",
              "kendall_tau": "Kendall's tau between annotators' rankings",
@@ -115,7 +118,13 @@ def describe_metric(metric: ast.Metric, *, style: Style = PLAIN, task: str | Non
     least 0.70 (warns below 0.85, fails below 0.70)"."""
     task_name = task or (metric.task.text if metric.task else None)
     text = _measure(metric, style) + (f" on task {style.code(task_name)}" if task_name else "")
-    per = f"; also reported per {join_words(style.names(metric.per))}" if metric.per else ""
+    if metric.where is not None:
+        text += f", over the rows where {Describer(style).statement(metric.where)}"
+    per = ""
+    if metric.per:
+        support = metric.min_units if metric.min_units is not None else DEFAULT_MIN_UNITS
+        per = (f"; each {join_words(style.names(metric.per))} is held to the same bounds once it rests on "
+               f"at least {support} units")
     if not metric.thresholds:
         return f"{text} is reported (no threshold){per}"
     demands = []

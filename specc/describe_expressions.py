@@ -72,6 +72,8 @@ def score_text(amount: ast.Amount) -> str:
     """A threshold as people write scores: `0.70`, `0.667`, `80%`, `600`."""
     if amount.percent:
         return f"{number_text(amount.value)}%"
+    if amount.duration:
+        return duration_text(amount.text)
     value = amount.value
     if isinstance(value, float) and abs(value) < 1 and len(repr(value).partition(".")[2]) < 2:
         return f"{value:.2f}"
@@ -120,7 +122,7 @@ def _conjugate(verb: str) -> str:
 
 _INVERSE = {"=": "!=", "!=": "=", "<": ">=", ">=": "<", ">": "<=", "<=": ">"}
 _FLIPPED = {"=": "=", "!=": "!=", "<": ">", ">": "<", "<=": ">=", ">=": "<="}
-_NEGATABLE = (ast.IsNull, ast.InList, ast.InSubtree, ast.InLeaves, ast.InColumn, ast.Matches)
+_NEGATABLE = (ast.IsNull, ast.IsValid, ast.InList, ast.InSubtree, ast.InLeaves, ast.InColumn, ast.Matches)
 
 
 def negate(expr):
@@ -324,9 +326,10 @@ class Describer:
         return _Clause(f"each {value}", "make up", _SHARE_FLOORS[operator].format(amount))
 
     def _share_subject(self, share: ast.ShareOf) -> str:
+        among = f" among the rows where {self.statement(share.where)}" if share.where is not None else ""
         if isinstance(share.operand, ast.ColumnRef):
-            return self.noun(share.operand)
-        return f"value of {self.noun(share.operand, ATOM_LEVEL)}"
+            return self.noun(share.operand) + among
+        return f"value of {self.noun(share.operand, ATOM_LEVEL)}{among}"
 
     def _share_where(self, share: ast.ShareWhere, operator: str, right) -> _Clause:
         amount = percent_text(right) if isinstance(right, ast.Literal) else self.noun(right)
@@ -489,6 +492,7 @@ _CLAUSES: dict[type, Callable[[Describer, object], _Clause]] = {
     ast.Compare: Describer._compare,
     ast.Not: _not_atom,
     ast.IsNull: lambda d, e: _Clause(d.noun(e.operand), "be", "empty", e.negated),
+    ast.IsValid: lambda d, e: _Clause(d.noun(e.operand), "be", "a valid value of its column", e.negated),
     ast.InList: lambda d, e: _Clause(d.noun(e.operand), "be", _values(d, e.values), e.negated),
     ast.InSubtree: lambda d, e: _Clause(d.noun(e.operand), "be", f"{d.literal(e.code)} or one of its sub-labels",
                                         e.negated),

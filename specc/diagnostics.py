@@ -6,6 +6,7 @@ them, so library callers can inspect codes and locations without parsing text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -96,7 +97,25 @@ class UsageError(Exception):
         super().__init__(message)
 
     def render(self) -> str:
-        return f"{self.where}: error: {self}" if self.where else f"error: {self}"
+        """`where: error: message`, safe for a terminal or a CI log whatever the message
+        quotes from the data (column names, values, file names): control characters and
+        escape sequences are shown escaped, and a line break is kept only where specc
+        writes one, before an indented detail line (`  found: …`)."""
+        from .report.escape import log_text, terminal
+
+        lines = str(self).split("\n")
+        kept = [lines[0]]
+        for line in lines[1:]:
+            if _DETAIL_LINE.match(line):
+                kept.append(line)
+            else:  # a line break that came with the data: shown escaped, not obeyed
+                kept[-1] += "\n" + line
+        message = "\n".join(terminal(line) for line in kept)
+        return log_text(f"{terminal(self.where)}: error: {message}" if self.where else f"error: {message}")
+
+
+# specc's own detail lines under a message: two spaces, then a word (`  expected: …`).
+_DETAIL_LINE = re.compile(r"  [A-Za-z]")
 
 
 def did_you_mean(name: str, candidates) -> str | None:

@@ -174,6 +174,12 @@ class TypeChecker:
             return TIMESTAMP
         if left.kind == right.kind == "duration" and node.operator in "+-":
             return DURATION
+        if left.kind == right.kind == "duration" and node.operator == "/":
+            return FLOAT  # a ratio of two durations
+        if left.kind == "duration" and right.is_numeric and node.operator in "*/":
+            return DURATION
+        if left.is_numeric and right.kind == "duration" and node.operator == "*":
+            return DURATION
         if left.is_numeric and right.is_numeric:
             return FLOAT if FLOAT in (left, right) or node.operator == "/" else INT
         self.report("E202", node, f"cannot apply `{node.operator}` to {left} and {right}")
@@ -185,8 +191,7 @@ class TypeChecker:
             self.report("E201", node, "comparing with `null` is never true",
                         "write `x is null` or `x is not null`")
         elif not _comparable(left, right):
-            hint = "durations are written like `48h`, `30m` or `2d`" if DURATION in (left, right) else None
-            self.report("E201", node, f"cannot compare {left} with {right}", hint)
+            self.report("E201", node, f"cannot compare {left} with {right}", _duration_hint(node, left, right))
         excluding = node.operator == "!="
         self._check_labels(node.left, left, [node.right], excluding)
         self._check_labels(node.right, right, [node.left], excluding)
@@ -225,6 +230,14 @@ class TypeChecker:
         return self._boolean_operands(node, (node.operand,))
 
     def _isnull(self, node: ast.IsNull) -> ValueType:
+        self.infer(node.operand)
+        return BOOL
+
+    def _isvalid(self, node: ast.IsValid) -> ValueType:
+        if not isinstance(node.operand, ast.ColumnRef):
+            self.report("E213", node.operand, "`is valid` applies to a column: it says the value passes the "
+                        "column's declared type and constraints")
+            return BOOL
         self.infer(node.operand)
         return BOOL
 
@@ -286,12 +299,18 @@ class TypeChecker:
         if node.function == "count_distinct":
             return INT
         if node.function in ("sum", "avg") and not (argument.is_numeric or argument.kind in ("any", "duration")):
-            self.report("E202", node.argument, f"`{node.function}` needs numbers, not {article(argument)}")
+            self.report("E202", node.argument, f"`{node.function}` needs numbers or durations, not {article(argument)}")
             return ANY  # already reported: no second error where the result is compared
-        return FLOAT if node.function == "avg" else argument
+        if node.function in ("min", "max") and argument.kind in ("list", "record"):
+            self.report("E202", node.argument, f"`{node.function}` needs values that order, not {article(argument)}")
+            return ANY
+        # an aggregate keeps its argument's type: the mean of durations is a duration
+        return FLOAT if node.function == "avg" and argument.kind == "int" else argument
 
     def _shareof(self, node: ast.ShareOf) -> ValueType:
         self.infer(node.operand)
+        if node.where is not None:
+            self.condition(node.where)
         if not isinstance(node.operand, ast.ColumnRef) or node.operand.table is not None:
             self.report("E212", node.operand, "`share of` needs a column of the rule's table",
                         "for a condition, write `share where (…)`")
@@ -300,6 +319,15 @@ class TypeChecker:
     def _sharewhere(self, node: ast.ShareWhere) -> ValueType:
         self.condition(node.condition)
         return FLOAT
+
+
+def _duration_hint(node: ast.Compare, left: ValueType, right: ValueType) -> str | None:
+    if DURATION not in (left, right):
+        return None
+    other = node.right if left == DURATION else node.left
+    if isinstance(other, ast.Literal) and other.kind == "number":
+        return f"a duration is written with its unit: `{other.text}s`, `{other.text}m` or `{other.text}h`"
+    return "durations are written like `48h`, `30m` or `2d`"
 
 
 def check_regex(pattern: str, node, diagnostics: list) -> None:

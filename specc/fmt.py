@@ -40,7 +40,8 @@ from dataclasses import dataclass
 
 from . import ast
 from .build_ast import unquote_block
-from .parse import GRAMMAR_PATH, ParseResult, parse_text
+from .parse import ParseResult, parse_text
+from .parse import _parser as _lark_parser
 
 
 class FormatError(Exception):
@@ -51,11 +52,23 @@ class FormatError(Exception):
 
 
 def _grammar_keywords() -> frozenset[str]:
-    """Every word the grammar spells out: as a name it may lex as a keyword, so it is quoted."""
-    grammar = re.sub(r"//[^\n]*", "", GRAMMAR_PATH.read_text(encoding="utf-8"))
-    return frozenset(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"', grammar))
+    """Every word that some parser state accepts where it also accepts a name: written as a
+    name there, it would lex as the keyword, so the formatter quotes it. Words the grammar
+    spells only after another keyword (`read delimiter`, `latest by`) never need quotes."""
+    parser = _lark_parser()
+    terminals = {terminal.name: terminal for terminal in parser.terminals}
+    words = set()
+    for actions in parser.parser.parser.parser.parse_table.states.values():
+        if "NAME" not in actions:
+            continue
+        for name in actions:
+            terminal = terminals.get(name)
+            if terminal is not None and terminal.pattern.type == "str" and _PLAIN_NAME.fullmatch(terminal.pattern.value):
+                words.add(terminal.pattern.value)
+    return frozenset(words)
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 KEYWORDS = _grammar_keywords()
 
 # The lexer is contextual: a keyword lexes as a name wherever the keyword cannot come next.
@@ -66,7 +79,6 @@ OPERAND_KEYWORDS = frozenset(
      "unique", "sql", "leaves", "subtree"}
 )
 
-_PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 # Copies of the grammar's VERSION and NUMBER: a version that lexes as one stays unquoted.
 _BARE_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.\-]+)?|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
@@ -134,7 +146,7 @@ OR, AND, NOT, PREDICATE, SUM, PRODUCT, ATOM = range(7)
 
 _PRECEDENCE = {
     ast.Or: OR, ast.And: AND, ast.Not: NOT,
-    ast.Compare: PREDICATE, ast.IsNull: PREDICATE, ast.InList: PREDICATE,
+    ast.Compare: PREDICATE, ast.IsNull: PREDICATE, ast.IsValid: PREDICATE, ast.InList: PREDICATE,
     ast.InSubtree: PREDICATE, ast.InLeaves: PREDICATE, ast.InColumn: PREDICATE,
     ast.BetweenExpr: PREDICATE, ast.Matches: PREDICATE,
 }
@@ -231,7 +243,7 @@ def _last_operand(expr):
         return expr.high, SUM
     if isinstance(expr, ast.Arithmetic):
         return expr.right, _arithmetic_slots(expr)[1]
-    if isinstance(expr, ast.ShareOf) and not isinstance(expr.operand, ast.Aggregate):
+    if isinstance(expr, ast.ShareOf) and expr.where is None and not isinstance(expr.operand, ast.Aggregate):
         return expr.operand, ATOM
     return None
 
@@ -273,7 +285,9 @@ _EXPRESSION_RENDERERS = {
     ast.ColumnRef: lambda e: _column_ref(e, OPERAND_KEYWORDS),
     ast.Call: _call,
     ast.Aggregate: _aggregate,
-    ast.ShareOf: lambda e: "share of " + _aggregate_operand(e.operand),
+    ast.ShareOf: lambda e: "share of " + _aggregate_operand(e.operand)
+    + (f" where ({format_expression(e.where)})" if e.where is not None else ""),
+    ast.IsValid: lambda e: f"{format_expression(e.operand, SUM)} is {_negated(e, 'valid')}",
     ast.ShareWhere: lambda e: f"share where ({format_expression(e.condition)})",
 }
 
@@ -413,7 +427,22 @@ def _table_settings(node: ast.Table, indent: int) -> list[str]:
         texts.append("strict")
     if node.primary_key:
         texts.append(f"primary key {_names(node.primary_key)}")
+    if node.latest is not None:
+        per = f" per {_names(node.latest.keys)}" if node.latest.keys else ""
+        texts.append(f"latest by {_name(node.latest.column.text)}{per}")
+    if node.timezone is not None:
+        texts.append(f"timezone {_string(node.timezone.name)}")
+    if node.allow_empty is not None:
+        texts.append("allow empty")
+    texts += [_read_setting(setting) for setting in node.read]
     return texts
+
+
+def _read_setting(setting: ast.ReadSetting) -> str:
+    if setting.name == "header":
+        return f"read header {setting.values[0]}"
+    word = "timestamp format" if setting.name == "timestamp_format" else setting.name
+    return f"read {word} " + ", ".join(_string(value) for value in setting.values)
 
 
 def _columns(columns, indent: int) -> list[_Line]:
@@ -478,6 +507,7 @@ _CONSTRAINT_RENDERERS = {
     ast.OneOf: lambda c, indent: "one of [" + ", ".join(value.text for value in c.values) + "]",
     ast.References: lambda c, indent: f"references {_column_ref(c.target)}",
     ast.Description: lambda c, indent: f"description {_text(c.text, indent)}",
+    ast.BoolSpelling: lambda c, indent: ("true " if c.value else "false ") + ", ".join(map(_string, c.spellings)),
 }
 
 
@@ -519,7 +549,7 @@ def _scale(scale: ast.Scale) -> str:
 
 
 def _rule_block(node: ast.RuleBlock, indent: int) -> list[_Line]:
-    head = f"rules for {_name(node.table.text)}"
+    head = f"rules for {'latest ' if node.latest else ''}{_name(node.table.text)}"
     if node.join is not None:
         head += f" with {_name(node.join.table.text)} on {_names(node.join.keys)}"
     widths = _RuleWidths.of(node.rules)
@@ -567,7 +597,8 @@ def _rule(rule: ast.Rule, widths: _RuleWidths, indent: int) -> str:
     text = f"{columns} {_condition(rule.condition, indent)}"
     if rule.tolerance is not None:
         text += f"  tolerate {rule.tolerance.text}"
-    return text + _thresholds(rule.thresholds)
+    text += _thresholds(rule.thresholds)
+    return text + (f"  set aside {_name(rule.set_aside.text)}" if rule.set_aside is not None else "")
 
 
 def _condition(condition, indent: int) -> str:
@@ -586,13 +617,15 @@ def _metric(node: ast.Metric, indent: int) -> list[_Line]:
     parts = [f"metric {_name(node.id.text)}{_title(node.title)}: {_name(node.kind.text)}"]
     parts += [_name(option.text) for option in node.options]
     if node.of is not None:
-        parts.append(f"of {_column_ref(node.of)}")
+        parts.append(f"of {_aggregate_operand(node.of)}")
     if node.task is not None:
         parts.append(f"on {_name(node.task.text)}")
     if node.against is not None:
         parts.append(f"against {_column_ref(node.against)}")
+    if node.where is not None:
+        parts.append(f"where {format_expression(node.where)}")
     if node.per:
-        parts.append(f"per {_names(node.per)}")
+        parts.append(f"per {_names(node.per)}" + (f" min {node.min_units} units" if node.min_units is not None else ""))
     return [_starts(node, " ".join(parts) + _thresholds(node.thresholds), indent)]
 
 

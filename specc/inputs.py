@@ -1,10 +1,8 @@
-"""Binding a delivery's files to the spec's tables inside DuckDB.
+"""Binding a delivery's files to the spec's tables: which files feed which table.
 
-Each declared table is loaded once into a DuckDB temporary table of the same name, with
-its declared types, its source row number (`__specc_row`) and, for text formats whose
-values arrive as text, a flag per column marking values that could not be read as the
-declared type. DuckDB reads the files itself; Python only decides paths and SQL. After
-binding, the runner switches file access off, so nothing in a spec reads anything else.
+`--data DIR`, `--data TABLE=PATH`, a spec's `source` and a `specc.yaml` name the files;
+`specc.load` then reads them into DuckDB. After loading, the runner switches file access
+off, so nothing in a spec reads anything else.
 """
 
 from __future__ import annotations
@@ -15,18 +13,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import yaml
 
-from . import ast
 from .diagnostics import UsageError
-from .expr_types import column_type
 from .resolve import CheckedSpec
-from .sqlsafe import identifier, literal
 
 ROW_COLUMN = "__specc_row"
 FILE_COLUMN = "__specc_file"
 TYPE_FLAG_PREFIX = "__specc_type__"
+CURRENT_COLUMN = "__specc_current"  # tables with `latest by`: the row is its keys' latest answer
+TIED_COLUMN = "__specc_tied"  # … or it ties with another row for the latest
 
 EXTENSIONS = {
     ".csv": "csv",
@@ -39,16 +35,6 @@ EXTENSIONS = {
 TEXT_FORMATS = ("csv", "tsv")
 
 DUCKDB_SCALARS = {"string": "VARCHAR", "int": "BIGINT", "float": "DOUBLE", "bool": "BOOLEAN", "timestamp": "TIMESTAMP"}
-
-# Which physical types DuckDB may find for each declared type in a typed format (Parquet).
-_COMPATIBLE = {
-    "string": ("VARCHAR",),
-    "int": ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT"),
-    "float": ("FLOAT", "DOUBLE", "DECIMAL", "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT"),
-    "bool": ("BOOLEAN",),
-    "timestamp": ("TIMESTAMP", "TIMESTAMP WITH TIME ZONE", "TIMESTAMP_NS", "TIMESTAMP_MS", "TIMESTAMP_S", "DATE"),
-}
-
 
 @dataclass(frozen=True)
 class Binding:
@@ -67,8 +53,9 @@ class BoundTable:
     binding: Binding
     rows: int
     sha256: str
-    type_checked: tuple[str, ...]  # columns whose values were cast from text and flagged
+    type_checked: tuple[str, ...]  # columns whose cast can fail: flagged, and checked by `.type`
     has_file_column: bool = False  # several files: each row's file is in FILE_COLUMN
+    verified_by_schema: tuple[str, ...] = ()  # typed files: columns whose type the file's schema vouches for
 
 
 # ---- choosing files -----------------------------------------------------------------------
@@ -199,24 +186,7 @@ def file_hash(files: tuple[str, ...]) -> str:
     return "sha256:" + digest.hexdigest()
 
 
-# ---- loading ------------------------------------------------------------------------------
-
-
-def reader_sql(binding: Binding) -> tuple[str, list]:
-    """The DuckDB table function reading a binding's files.
-
-    Paths are escaped literals rather than parameters because DuckDB cannot prepare a view
-    definition; they come from the command line, never from the data.
-    """
-    files = "[" + ", ".join(literal(f) for f in binding.files) + "]"
-    with_names = ", filename = true" if len(binding.files) > 1 else ""
-    if binding.format in TEXT_FORMATS:
-        delimiter = "\t" if binding.format == "tsv" else ","
-        return (f"read_csv({files}, header = true, all_varchar = true, delim = {literal(delimiter)}{with_names})", [])
-    if binding.format == "parquet":
-        return (f"read_parquet({files}{with_names})", [])
-    json_format = "newline_delimited" if binding.format == "jsonl" else "auto"
-    return (f"read_json({files}, format = {literal(json_format)}{with_names})", [])
+# ---- loading (specc.load) ------------------------------------------------------------------
 
 
 def duckdb_type(value_type) -> str:
@@ -225,97 +195,7 @@ def duckdb_type(value_type) -> str:
     return DUCKDB_SCALARS.get(value_type.kind, "VARCHAR")
 
 
-def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Binding) -> BoundTable:
-    if binding.problem is not None:
-        raise binding.problem
-    table = spec.tables[binding.table]
-    empty = [f for f in binding.files if os.path.getsize(f) == 0]
-    if empty:
-        raise UsageError(f"the file for table `{binding.table}` is empty (not even a header)", where=empty[0])
-    if binding.reader is not None:
-        from .readers import READERS
+def load_table(con, spec, binding: Binding, overrides: dict[str, str] | None = None) -> "BoundTable":
+    from .load import load_table as load
 
-        source_sql, parameters = READERS[binding.reader].relation(con, binding, table)
-    else:
-        source_sql, parameters = reader_sql(binding)
-    raw = "__specc_raw"
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {identifier(raw)} AS SELECT * FROM {source_sql}", parameters)
-        found = {row[0]: row[1] for row in con.execute(f"DESCRIBE {identifier(raw)}").fetchall()}
-    except duckdb.Error as exc:
-        raise UsageError(f"cannot read table `{binding.table}`: {_first_line(exc)}", where=binding.path) from None
-    # With several files, DuckDB (or a reader) adds `filename` to tell them apart: not data.
-    has_file_names = len(binding.files) > 1 and "filename" in found and table.column("filename") is None
-    if has_file_names:
-        found.pop("filename")
-    projections, type_checked = _projections(spec, table, binding, found)
-    file_column = f", filename AS {identifier(FILE_COLUMN)}" if has_file_names else ""
-    try:
-        con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS "
-            f"SELECT row_number() OVER () AS {identifier(ROW_COLUMN)}, {', '.join(projections)}{file_column} "
-            f"FROM {identifier(raw)}"
-        )
-        con.execute(f"DROP VIEW {identifier(raw)}")
-        rows = con.execute(f"SELECT count(*) FROM {identifier(binding.table)}").fetchall()[0][0]
-    except duckdb.Error as exc:
-        raise UsageError(f"cannot load table `{binding.table}`: {_first_line(exc)}", where=binding.path) from None
-    return BoundTable(binding, rows, file_hash(binding.files), tuple(type_checked), has_file_names)
-
-
-def _projections(spec: CheckedSpec, table: ast.Table, binding: Binding, found: dict) -> tuple[list[str], list[str]]:
-    declared = [c.name.text for c in table.columns]
-    missing = [name for name in declared if name not in found and not _may_be_absent(binding, table.column(name))]
-    extra = [name for name in found if name not in declared] if table.strict else []
-    mistyped = []
-    projections, type_checked = [], []
-    for column in table.columns:
-        name = column.name.text
-        value_type = column_type(column.type, spec.taxonomies, spec.records)
-        target = duckdb_type(value_type)
-        quoted = identifier(name)
-        if name not in found:
-            projections.append(f"CAST(NULL AS {target}) AS {quoted}")
-            continue
-        physical = found[name]
-        if value_type.kind in ("list", "record") and binding.format not in TEXT_FORMATS:
-            if not physical.endswith("[]") and value_type.kind == "list":
-                mistyped.append(f"`{name}`: expected {value_type}, found {physical}")
-            projections.append(quoted)
-        elif physical == target or value_type.kind == "any":
-            projections.append(quoted)
-        elif binding.format == "parquet" and not physical.startswith(_COMPATIBLE.get(value_type.kind, ())):
-            mistyped.append(f"`{name}`: expected {value_type}, found {physical}")
-            projections.append(quoted)
-        else:
-            flag = identifier(TYPE_FLAG_PREFIX + name)
-            projections.append(f"TRY_CAST({quoted} AS {target}) AS {quoted}")
-            # The text of a value that cannot be read as the declared type is kept aside,
-            # so the type check can count it and quarantine can hand it back unchanged.
-            projections.append(f"CASE WHEN TRY_CAST({quoted} AS {target}) IS NULL THEN CAST({quoted} AS VARCHAR) END AS {flag}")
-            type_checked.append(name)
-    problems = []
-    if missing:
-        problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f"`{m}`" for m in missing))
-    if extra:
-        problems.append("unexpected column" + ("s " if len(extra) > 1 else " ") + ", ".join(f"`{e}`" for e in extra)
-                        + " (the table is `strict`)")
-    problems.extend(mistyped)
-    if problems:
-        expected = ", ".join(f"{c.name.text} {column_type(c.type, spec.taxonomies, spec.records)}" for c in table.columns)
-        found_text = ", ".join(f"{k} {v}" for k, v in found.items())
-        raise UsageError(
-            f"table `{binding.table}` does not match the spec: {'; '.join(problems)}\n"
-            f"  expected: {expected}\n  found:    {found_text}",
-            where=binding.path,
-        )
-    return projections, type_checked
-
-
-def _may_be_absent(binding: Binding, column: ast.Column) -> bool:
-    """JSON records may leave optional keys out; every record leaving one out drops the column."""
-    return binding.format in ("json", "jsonl") and not column.has(ast.Required) and not column.has(ast.Key)
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return load(con, spec, binding, overrides)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -18,7 +19,10 @@ class MetricKind:
         return {word for group in self.option_groups for word in group}
 
 
-_LABEL_TASKS = ("classification", "multilabel", "rating", "spans", "tokens", "preference")
+# Label agreement needs one answer per unit and annotator: a classification label, a rating,
+# a token's tag (the unit is then the token), or a multilabel list taken as one set. Spans are
+# compared with `span_f1`, preferences with `preference_agreement`.
+_LABEL_TASKS = ("classification", "multilabel", "rating", "tokens")
 
 METRIC_KINDS: dict[str, MetricKind] = {
     kind.name: kind
@@ -31,9 +35,24 @@ METRIC_KINDS: dict[str, MetricKind] = {
         MetricKind("kendall_tau", (), ("ranking",)),
         MetricKind("kendall_w", (), ("ranking",)),
         MetricKind("preference_agreement", (("percent", "alpha"),), ("preference", "ranking")),
-        MetricKind("gold_accuracy", (), _LABEL_TASKS, needs_against=True),
+        MetricKind("gold_accuracy", (("missing_as_wrong", "missing_left_out"),), _LABEL_TASKS, needs_against=True),
         MetricKind("position_bias", (), ("preference",), higher_is_better=False),
         MetricKind("mean", (), (), needs_of=True, higher_is_better=False),
         MetricKind("median", (), (), needs_of=True, higher_is_better=False),
     )
 }
+
+# A `per` group below this many units is reported but cannot fail or warn the gate on its own:
+# a figure over a handful of shared units says more about chance than about the annotator.
+DEFAULT_MIN_UNITS = 20
+
+PERCENTILE = re.compile(r"p([1-9][0-9]?)")
+
+
+def metric_kind(name: str) -> MetricKind | None:
+    """The kind named `name`; `p90`, `p95`, any `pNN` from p1 to p99 is a percentile summary."""
+    if name in METRIC_KINDS:
+        return METRIC_KINDS[name]
+    if PERCENTILE.fullmatch(name):
+        return MetricKind(name, (), (), needs_of=True, higher_is_better=False)
+    return None

@@ -11,7 +11,7 @@ from . import ast
 from .checks.base import Bound, MetricCheck, Plan
 from .checks.columns import column_checks
 from .checks.rules import rule_checks
-from .metric_kinds import METRIC_KINDS
+from .metric_kinds import metric_kind
 from .resolve import CheckedSpec
 
 
@@ -39,13 +39,13 @@ def _task_checks(spec: CheckedSpec) -> list:
 def task_for_metric(spec: CheckedSpec, metric: ast.Metric) -> ast.Task:
     if metric.task is not None:
         return spec.tasks[metric.task.text]
-    kind = METRIC_KINDS[metric.kind.text]
+    kind = metric_kind(metric.kind.text)
     return next(t for t in spec.tasks.values() if not kind.task_kinds or t.kind.text in kind.task_kinds)
 
 
 def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
     task = task_for_metric(spec, metric)
-    kind = METRIC_KINDS[metric.kind.text]
+    kind = metric_kind(metric.kind.text)
     roles = {role.role.text: tuple(str(c) for c in role.columns) for role in task.roles}
     against = (metric.against.table, metric.against.column) if metric.against else None
     return MetricCheck(
@@ -63,6 +63,7 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         source=metric.span,
         higher_is_better=kind.higher_is_better,
         category_order=category_order(spec, task),
+        min_units=metric.min_units,
     )
 
 

@@ -19,4 +19,10 @@ def source_for(path: str, sources: dict[str, SourceFile]) -> SourceFile | None:
 
 
 def render_diagnostics(diagnostics: list[Diagnostic], sources: dict[str, SourceFile]) -> str:
-    return "\n\n".join(d.render(source_for(d.span.file, sources)) for d in diagnostics)
+    """Every diagnostic, its snippet and hint; control characters (a spec or a YAML file may
+    hold them) shown escaped, tabs kept, so nothing in a source moves a terminal's cursor or
+    starts a CI workflow command."""
+    from .report.escape import log_text, terminal
+
+    text = "\n\n".join(d.render(source_for(d.span.file, sources)) for d in diagnostics)
+    return log_text("\n".join(terminal(line, keep="\t") for line in text.split("\n")))

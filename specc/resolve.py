@@ -13,7 +13,7 @@ from pathlib import Path
 from . import ast
 from .diagnostics import Diagnostic, Diagnostics, SpecError, UsageError, did_you_mean, error, warning
 from .expr_types import SCALAR_TYPES, Scope, TypeChecker, article, check_regex, column_type
-from .metric_kinds import METRIC_KINDS
+from .metric_kinds import METRIC_KINDS, metric_kind
 from .parse import parse_source
 from .source import SourceFile
 from .task_kinds import TASK_KINDS, roles_for
@@ -134,6 +134,7 @@ class Resolver:
             self.check_columns(table)
         for table in self.tables.values():
             self.check_table_keys(table)
+            self.check_table_settings(table)
         for task in self.tasks.values():
             self.check_task(task)
         rule_ids: dict[str, ast.Identifier] = {}
@@ -233,6 +234,9 @@ class Resolver:
             self.check_one_of(column, constraint, value_type)
         elif isinstance(constraint, ast.References):
             self.check_reference(constraint.target)
+        elif isinstance(constraint, ast.BoolSpelling) and kind not in ("bool", "any"):
+            self.report("E206", constraint, f"`{'true' if constraint.value else 'false'} \"…\"` spells a bool, "
+                        f"but `{column.name.text}` is {article(value_type)}")
 
     def check_length(self, column, constraint: ast.LengthBound, kind: str) -> None:
         wanted = "list" if constraint.what == "items" else "string"
@@ -268,6 +272,12 @@ class Resolver:
     def check_table_keys(self, table: ast.Table) -> None:
         for key in table.primary_key:
             self.check_column_name(table, key)
+
+    def check_table_settings(self, table: ast.Table) -> None:
+        from .table_settings import table_setting_problems
+
+        for code, node, message, hint in table_setting_problems(table, self.taxonomies, self.records):
+            self.report(code, node, message, hint)
 
     def check_column_name(self, table: ast.Table, name: ast.Identifier, code: str = "E113") -> bool:
         if table.column(name.text) is not None:
@@ -355,6 +365,10 @@ class Resolver:
 
     def check_rule_block(self, block: ast.RuleBlock, rule_ids: dict) -> None:
         table = self.table_named(block.table)
+        if block.latest and table is not None and table.latest is None:
+            self.report("E119", block.table, f"`rules for latest {block.table.text}`: table `{block.table.text}` "
+                        "declares no resubmission policy",
+                        f"add `latest by COLUMN` to table `{block.table.text}`, or write `rules for {block.table.text}`")
         joined: tuple[str, ...] = ()
         if block.join is not None:
             other = self.table_named(block.join.table)
@@ -390,6 +404,23 @@ class Resolver:
         if rule.tolerance is not None:
             self.check_amount(rule.tolerance)
         self.check_thresholds(rule.thresholds, rule, "above")
+        if rule.set_aside is not None:
+            self.check_set_aside(rule)
+
+    def check_set_aside(self, rule: ast.Rule) -> None:
+        from .group_attribution import ATTRIBUTIONS, outliers_defined
+
+        word = rule.set_aside.text
+        if word not in ATTRIBUTIONS:
+            self.report("E313", rule.set_aside, f"`set aside {word}`: write `set aside` "
+                        + " or ".join(f"`{w}`" for w in ATTRIBUTIONS), did_you_mean(word, ATTRIBUTIONS))
+        elif rule_scope(rule.condition) != "group":
+            self.report("E313", rule.set_aside, "`set aside` applies to rules with `per` (group rules)",
+                        "a row rule sets aside exactly the rows that break it")
+        elif word == "outliers" and not outliers_defined(rule.condition):
+            self.report("E313", rule.set_aside, "`set aside outliers` needs a rule of the form "
+                        "`count distinct X per KEYS <= N` or `count per KEYS <= N`",
+                        "for other group rules write `set aside group` or `set aside nothing`")
 
     def check_scope(self, condition, table: ast.Table) -> None:
         groupings = {aggregate.per for aggregate in aggregates_in(condition)}
@@ -411,6 +442,8 @@ class Resolver:
     def check_thresholds(self, thresholds, owner, expected_side: str | None) -> None:
         levels: dict[str, ast.Threshold] = {}
         for threshold in thresholds:
+            if threshold.amount.duration and expected_side == "above":
+                self.report("E309", threshold, "a rule's bounds count its violations: write a number or a percentage")
             if threshold.level in levels:
                 self.report("E309", threshold, f"`{threshold.level}` bound given twice")
             levels[threshold.level] = threshold
@@ -430,7 +463,7 @@ class Resolver:
 
     def check_metric(self, metric: ast.Metric, ids: dict) -> None:
         self.check_rule_id(metric.id, ids)
-        kind = METRIC_KINDS.get(metric.kind.text)
+        kind = metric_kind(metric.kind.text)
         if kind is None:
             self.report("E304", metric.kind, f"unknown metric `{metric.kind.text}`",
                         did_you_mean(metric.kind.text, METRIC_KINDS) or f"metrics: {', '.join(METRIC_KINDS)}")
@@ -444,15 +477,43 @@ class Resolver:
             return
         for key in metric.per:
             self.check_column_name(table, key, "E104")
+        if metric.min_units is not None and metric.min_units < 1:
+            self.report("E305", metric, f"a group needs at least 1 unit, not {metric.min_units}")
         if kind.needs_of and metric.of is None:
             self.report("E305", metric, f"`{kind.name}` needs the column it summarises: `{kind.name} of COLUMN`")
+        scope = Scope(table, self.tables, self.taxonomies, self.records, (), self.diagnostics.items)
+        summarised = None
         if metric.of is not None:
-            self.check_role_column(table, metric.of)
+            summarised = self.check_metric_expression(metric.of, scope, "of")
+            if summarised is not None and not (summarised.is_numeric or summarised.kind in ("duration", "any")):
+                self.report("E202", metric.of, f"`{kind.name}` summarises numbers or durations, not {article(summarised)}")
+        if metric.where is not None:
+            self.check_metric_expression(metric.where, scope, "where")
+            TypeChecker(scope).condition(metric.where)
         if kind.needs_against and metric.against is None:
             self.report("E305", metric, f"`{kind.name}` needs its gold answers: `against TABLE.COLUMN`")
         if metric.against is not None:
             self.check_reference(metric.against)
         self.check_thresholds(metric.thresholds, metric, None)
+        self.check_metric_units(metric, summarised)
+
+    def check_metric_expression(self, node, scope: Scope, where: str):
+        """`of (…)` and `where …`: row expressions over the task's table, no aggregates."""
+        if aggregates_in(node) or _has_share(node):
+            self.report("E209", node, f"`{where}` takes a value of each row, not an aggregate")
+            return None
+        return TypeChecker(scope).infer(node)
+
+    def check_metric_units(self, metric: ast.Metric, summarised) -> None:
+        """Bounds of a summary of durations are durations (`warn above 10m`), and only theirs."""
+        is_duration = summarised is not None and summarised.kind == "duration"
+        for threshold in metric.thresholds:
+            if threshold.amount.duration and not is_duration:
+                self.report("E201", threshold, f"`{threshold.amount.text}` is a duration, but `{metric.kind.text}` "
+                            "of this metric is not", "write a plain number")
+            elif is_duration and not threshold.amount.duration:
+                self.report("E201", threshold, f"cannot compare a duration with the number {threshold.amount.text}",
+                            f"write the unit: `{threshold.amount.text}s`, `{threshold.amount.text}m`, …")
 
     def check_metric_options(self, metric: ast.Metric, kind) -> None:
         used_groups: set[int] = set()
@@ -507,8 +568,10 @@ def children_of(node) -> list:
         return list(node.arguments)
     if isinstance(node, ast.BetweenExpr):
         return [node.operand, node.low, node.high]
-    if isinstance(node, (ast.Not, ast.IsNull, ast.InList, ast.InSubtree, ast.InLeaves, ast.InColumn,
-                         ast.Matches, ast.ShareOf)):
+    if isinstance(node, ast.ShareOf):
+        return [node.operand] + ([node.where] if node.where is not None else [])
+    if isinstance(node, (ast.Not, ast.IsNull, ast.IsValid, ast.InList, ast.InSubtree, ast.InLeaves, ast.InColumn,
+                         ast.Matches)):
         return [node.operand]
     if isinstance(node, ast.ShareWhere):
         return [node.condition]

@@ -57,9 +57,11 @@ def connect(options: RunOptions) -> duckdb.DuckDBPyConnection:
     if options.memory_limit:
         config["memory_limit"] = str(options.memory_limit)
     try:
-        return duckdb.connect(":memory:", config=config)
+        con = duckdb.connect(":memory:", config=config)
     except duckdb.Error as exc:
         raise UsageError(f"cannot start DuckDB with these settings: {exc}") from None
+    con.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
+    return con
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, writable: Path | None) -> None:
@@ -99,6 +101,7 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
 
 def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
     counts: dict[str, tuple[int, int, str]] = {}
+    measured: dict[str, dict] = {}  # whole-table checks: what their condition compared
     errors: dict[str, str] = {}
     for statement in sql_backend.statements(plan):
         try:
@@ -111,7 +114,9 @@ def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
             continue
         for check_id, (violations, checked) in statement.counts(row).items():
             counts[check_id] = (violations, checked, statement.sql)
-    return [_judge(state, check, counts.get(check.id), errors.get(check.id)) for check in plan.checks]
+        measured.update(statement.measured(row))
+    return [_judge(state, check, counts.get(check.id), errors.get(check.id), measured.get(check.id))
+            for check in plan.checks]
 
 
 def _ensure_single_select(con, check: Check) -> None:
@@ -131,7 +136,7 @@ def _explain_failure(check: Check, exc: Exception) -> str:
     return text
 
 
-def _judge(state: _Run, check: Check, counted, failure: str | None) -> CheckResult:
+def _judge(state: _Run, check: Check, counted, failure: str | None, measured: dict | None = None) -> CheckResult:
     common = dict(id=check.id, kind=check.kind, table=check.table, scope=check.scope, severity=check.severity,
                   message=check.message, threshold=_threshold(check), source=check.source)
     if failure is not None or counted is None:
@@ -143,7 +148,7 @@ def _judge(state: _Run, check: Check, counted, failure: str | None) -> CheckResu
     if status != PASSED and violations:
         samples = _samples(state, check)
     return CheckResult(**common, status=status, violations=violations, checked=checked, value=share,
-                       samples=samples, sql=statement_sql)
+                       samples=samples, sql=statement_sql, details={"measured": measured} if measured else {})
 
 
 def _threshold(check: Check) -> Threshold:

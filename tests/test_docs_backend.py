@@ -287,7 +287,7 @@ def test_metric_thresholds():
 @pytest.mark.parametrize("line, expected", [
     ("metric m: alpha nominal on t per annotator, vendor fail below 0.667",
      "Krippendorff's alpha (nominal) between annotators on task t must be at least 0.667 (fails below 0.667); "
-     "also reported per annotator and vendor"),
+     "each annotator and vendor is held to the same bounds once it rests on at least 20 units"),
     ("metric m: mean of seconds on sft  warn above 900  fail above 1800",
      "the mean of seconds on task sft should be at most 900 and must be at most 1800 (warns above 900, fails above 1800)"),
     ("metric m: cohen_kappa quadratic on t warn below 80%",

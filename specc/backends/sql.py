@@ -44,6 +44,26 @@ class Statement:
             result[check.id] = (int(row[1 + 2 * index] or 0), int(row[2 + 2 * index] or 0))
         return result
 
+    def measured(self, row: tuple) -> dict[str, dict[str, object]]:
+        """A scan's whole-table checks: {comparison as written: the measured figure}, read
+        from the columns after the violation counts, in the order `scan_statement` wrote them."""
+        if self.kind != "scan":
+            return {}
+        position = 1 + len(self.checks)
+        result = {}
+        for check in self.checks:
+            if isinstance(check, TableCheck) and check.shown_columns:
+                labels = [label for label, _ in check.shown_columns]
+                result[check.id] = {label: _stable(row[position + k]) for k, label in enumerate(labels)}
+                position += len(check.shown_columns)
+        return result
+
+
+def _stable(value):
+    """A float to 12 significant digits: DuckDB sums in parallel, in an order that can change
+    the last bits between runs, and two reports of one delivery must be identical."""
+    return float(f"{value:.12g}") if isinstance(value, float) else value
+
 
 def statements(plan: Plan) -> list[Statement]:
     result = []
@@ -83,6 +103,9 @@ def scan_statement(relation: Relation, checks: list) -> Statement:
             columns.append(f"count({counted}) FILTER (WHERE {check.violation}) AS \"v{index}\"")
         else:
             columns.append(f"CAST({check.violation} AS INTEGER) AS \"v{index}\"")
+    for index, check in enumerate(checks):  # what whole-table checks compare, after the counts
+        if isinstance(check, TableCheck):
+            columns.extend(f"{sql} AS \"m{index}_{k}\"" for k, (_, sql) in enumerate(check.shown_columns))
     sql = (f"{_comment(f'one scan of {relation.label}', checks)}\n"
            f"SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {relation.from_sql()}")
     return Statement("scan", relation, sql, tuple(checks))

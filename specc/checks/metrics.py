@@ -212,7 +212,7 @@ def _preference(con, metric, table):
 def _gold(con, metric, table):
     gold_table, gold_column = metric.against
     result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, **_single_answers(con, metric, table))
-    return result.accuracy, _details(result, units=result.compared)
+    return result.accuracy, _details(result, units=result.units, ratings=result.compared)
 
 
 def _first_shown(metric: MetricCheck) -> str:

@@ -175,11 +175,21 @@ def _text_relation(context: _TaskContext) -> tuple[Relation, str] | None:
     return relation, relation.column(text.column, text.table)
 
 
+def _span_shown(context: _TaskContext, text: str | None) -> tuple[tuple[str, str], ...]:
+    """A span sample shows both ends and, when a text role names it, the text it covers."""
+    start, end = context.column("span", 0), context.column("span", 1)
+    ends = ((str(context.ref("span", 0)), start), (str(context.ref("span", 1)), end))
+    covered = ()
+    if text is not None:
+        covered = (("covered", f"CASE WHEN {end} >= {start} THEN substring({text}, {start} + 1, {end} - {start}) END"),)
+    return context.shown("unit", "annotator") + ends + covered + context.shown("label")
+
+
 def _spans(context: _TaskContext):
     start, end = context.column("span", 0), context.column("span", 1)
-    shown = context.shown("unit", "annotator", "span", "label")
     checks = []
     joined = _text_relation(context)
+    shown = _span_shown(context, joined[1] if joined else None)
     if joined is not None:
         relation, text = joined
         checks.append(_row(context, "span_bounds", "A span must lie inside its text: 0 <= start < end <= length(text)",
@@ -202,20 +212,23 @@ def _spans(context: _TaskContext):
             checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
                                f"coalesce(trim({context.column('span_text')}) = '', FALSE)", shown))
     if not context.allows("overlap"):
-        checks.append(_overlap(context, shown))
+        checks.append(_overlap(context, shown, joined))
     return checks
 
 
-def _overlap(context: _TaskContext, shown):
+def _overlap(context: _TaskContext, shown, joined):
     """A span overlaps when it starts before the furthest end of the same annotator's
     earlier spans on the unit (ordered by start, then end): each overlapping pair counts once,
-    on its later span."""
+    on its later span. Joined to the text, when it lives in another table, only so that
+    samples show what the span covers; the window runs over the span table alone."""
     unit, annotator = context.column("unit"), context.column("annotator")
     start, end = context.column("span", 0), context.column("span", 1)
     alias = f"__overlap_{context.task.name.text}"
     window = (f"max({end}) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
               f"{context.relation.column('__specc_row')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-    relation = Relation(context.table, derived=((alias, window),))
+    base = joined[0] if joined is not None else context.relation
+    relation = Relation(context.table, base.join_table, base.join_keys, derived=((alias, window),))
+    shown = shown + (("earlier_end", relation.column(alias)),)
     return _row(context, "span_overlap", "Spans of one annotator on one unit must not overlap",
                 f"coalesce({start} < {relation.column(alias)}, FALSE)", shown, relation)
 

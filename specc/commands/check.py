@@ -1,22 +1,42 @@
 """`specc check SPEC --data …`: audit a delivery against a spec; the CI gate.
 
+One run renders as many reports as asked: the main one (`--format`, to standard output or
+`--out FILE`) and any number of `--report FORMAT=PATH` files, all from the same result.
+Every target is checked before the run starts (writable, not an input, not named twice), so
+a long run is never wasted on a typo, and all files are written together, atomically.
+
 Exit codes: 0 the gate passed, 1 it failed (an `error` rule or metric fell short; with
 `--fail-on warn`, a warning too), 2 specc could not do its job (bad spec, arguments or input,
-or a check that could not run).
+an unwritable report path, or a check that could not run).
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
 
 from ..diagnostics import SpecError, UsageError
-from ..inputs import default_bindings, parse_data_arguments
+from ..inputs import Binding, default_bindings, parse_data_arguments
 from ..render import render_diagnostics
+from ..report import FORMATS
+from ..report.escape import terminal
 from ..resolve import load_checked
 from ..runner import RunOptions, run
+
+FORMAT_NAMES = tuple(FORMATS)  # text, json, junit, markdown, github, html
+
+
+@dataclass(frozen=True)
+class Target:
+    """One report to render: its format, and the file it goes to (None: standard output)."""
+
+    format: str
+    path: Path | None
+    option: str  # how it was asked for, to name it in a message: `--out`, `--report junit=…`
 
 
 def _spec_or_exit(ctx: click.Context, path: Path):
@@ -32,9 +52,12 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--data", "data", multiple=True, metavar="DIR | TABLE=PATH",
               help="A folder with one file (or folder) per table, named after it; or TABLE=PATH for one table "
                    "(TABLE=READER:PATH for a tool export). Repeatable.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "junit", "markdown", "github", "html"]),
-              default="text", show_default=True)
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), help="Write the report here.")
+@click.option("--format", "output_format", type=click.Choice(FORMAT_NAMES), multiple=True,
+              help="The main report's format  [default: text]. Once; for more reports use --report.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), multiple=True,
+              help="Write the main report to this file instead of standard output, and print a summary.")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=PATH",
+              help=f"Also write a report in FORMAT ({', '.join(FORMAT_NAMES)}) to PATH. Repeatable.")
 @click.option("--quarantine", type=click.Path(file_okay=False, path_type=Path),
               help="Write each table's violating and clean rows as Parquet into this folder.")
 @click.option("--samples", type=click.IntRange(0, 1000), default=5, show_default=True,
@@ -44,24 +67,124 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--fail-on", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="Also fail the gate on warnings with `warn`.")
 @click.pass_context
-def check(ctx, spec_path, data, output_format, out, quarantine, samples, threads, memory_limit, fail_on):
+def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on):
     """Check a delivery against SPEC and give a verdict."""
+    targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
         raise UsageError("no such spec file", where=str(spec_path))
     spec = _spec_or_exit(ctx, spec_path)
     bindings = default_bindings(spec)
     bindings.update(parse_data_arguments(data, spec))
-    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine)
-    result, _ = run(spec, bindings, options)
-    from ..report import render
-    from ..files import write_atomically
-
-    color = out is None and output_format == "text" and sys.stdout.isatty()
-    text = render(result, output_format, color=color)
-    if out is not None:
-        write_atomically(out, text)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
+    _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
+    result, _ = run(spec, bindings, RunOptions(samples, threads, memory_limit, fail_on, quarantine))
+    _emit(result, targets)
     for failed in (c for c in result.checks if c.status == "error"):
-        click.echo(f"error: check `{failed.id}` could not run: {failed.details.get('error')}", err=True)
+        error = terminal(str(failed.details.get("error")))  # may quote the data
+        click.echo(f"error: check `{terminal(failed.id)}` could not run: {error}", err=True)
     ctx.exit(result.exit_code)
+
+
+# ---- which reports go where ---------------------------------------------------------------
+
+
+def _targets(formats: tuple[str, ...], outs: tuple[Path, ...], reports: tuple[str, ...]) -> list[Target]:
+    """The main report first, then each `--report`; `--format` and `--out` at most once each."""
+    for option, given in (("--format", formats), ("--out", outs)):
+        if len(given) > 1:
+            raise UsageError(f"`{option}` given {len(given)} times, but one run has one main report; "
+                             "write each other report with `--report FORMAT=PATH`, e.g. "
+                             "`--report junit=junit.xml --report html=report.html`")
+    main = Target(formats[0] if formats else "text", outs[0] if outs else None, "--out")
+    return [main] + [_report_target(value) for value in reports]
+
+
+def _report_target(value: str) -> Target:
+    fmt, equals, path = value.partition("=")
+    fmt = fmt.strip().lower()
+    if not equals or not path:
+        raise UsageError(f"`--report {value}`: expected FORMAT=PATH, e.g. `--report junit=junit.xml`")
+    if fmt not in FORMAT_NAMES:
+        raise UsageError(f"`--report {value}`: unknown format `{fmt}`; formats: {', '.join(FORMAT_NAMES)}")
+    if path == "-":
+        raise UsageError(f"`--report {value}`: a report given with `--report` goes to a file; "
+                         "the main report (`--format`) is the one on standard output")
+    return Target(fmt, Path(path), f"--report {fmt}=…")
+
+
+def _input_files(spec, bindings: dict[str, Binding]) -> list[Path]:
+    """Every file the run reads: the spec, the files it imports, the bound data."""
+    files = [Path(spec.path), *(Path(p) for p in spec.sources)]
+    files += [Path(f) for binding in bindings.values() for f in binding.files]
+    return files
+
+
+def _refuse_unsafe_targets(targets: list[Target], inputs: list[Path], spec, quarantine: Path | None) -> None:
+    """Before the run: no report overwrites an input or another report, and each can be written."""
+    from ..files import unwritable_reason
+
+    seen: dict[Path, Target] = {}
+    for target in (t for t in targets if t.path is not None):
+        resolved = target.path.resolve()
+        if any(_same_file(resolved, source) for source in inputs):
+            raise UsageError(f"`{target.option}` would overwrite an input of this run; inputs are never "
+                             "changed: write the report elsewhere", where=_shown(target.path))
+        if quarantine is not None and _in_quarantine(resolved, quarantine, spec):
+            raise UsageError(f"`{target.option}` is a file `--quarantine` writes; write the report elsewhere",
+                             where=_shown(target.path))
+        if resolved in seen:
+            raise UsageError(f"`{target.option}` and `{seen[resolved].option}` name the same file; "
+                             "give each report its own path", where=_shown(target.path))
+        seen[resolved] = target
+        problem = unwritable_reason(target.path)
+        if problem:
+            raise UsageError(f"cannot write the {target.format} report here: {terminal(problem)}",
+                             where=_shown(target.path))
+
+
+def _same_file(resolved: Path, source: Path) -> bool:
+    """The same file by path (symlinks and `..` resolved) or by identity (a hard link)."""
+    if resolved == source.resolve():
+        return True
+    try:
+        return os.path.samefile(resolved, source)
+    except OSError:
+        return False
+
+
+def _in_quarantine(resolved: Path, quarantine: Path, spec) -> bool:
+    names = {f"{table}.{part}.parquet" for table in spec.tables for part in ("clean", "violating")}
+    return resolved.parent == quarantine.resolve() and resolved.name in names
+
+
+def _shown(path: Path) -> str:
+    return terminal(str(path))
+
+
+# ---- rendering and writing ----------------------------------------------------------------
+
+
+def _emit(result, targets: list[Target]) -> None:
+    """Render every report, write the files together, then the console: the main report if
+    it goes there, else a summary of the run and of where each report went."""
+    from ..files import write_all_atomically
+    from ..report import render
+    from ..report.summary import Written, render_summary
+
+    main = targets[0]
+    on_console = main.path is None
+    color = on_console and main.format == "text" and sys.stdout.isatty()
+    files = [(t, render(result, t.format)) for t in targets if t.path is not None]
+    try:
+        write_all_atomically([(t.path, text) for t, text in files])
+    except OSError as exc:
+        where = exc.filename or (files[0][0].path if files else "")
+        raise UsageError(f"cannot write the reports: {terminal(exc.strerror or str(exc))}; none was written",
+                         where=terminal(str(where))) from None
+    written = [Written(t.format, str(t.path)) for t, _ in files]
+    if on_console:
+        text = render(result, main.format, color=color)
+        click.echo(text, nl=not text.endswith("\n"))
+        for report in written:  # stderr: standard output holds the main report, maybe JSON
+            click.echo(f"specc: {report.format} report written to {terminal(report.path)}", err=True)
+    else:
+        click.echo(render_summary(result, written, color=sys.stdout.isatty()), nl=False)

@@ -28,6 +28,17 @@ LEFT JOIN (
 GROUP BY ALL
 ORDER BY ALL"""
 
+# Units rated that have a gold answer: accuracy is over ratings, but a reader asks how many
+# distinct units those ratings cover (1,199 ratings of 400 units).
+UNITS_SQL = """
+SELECT count(DISTINCT ratings.unit) FROM (
+    SELECT {unit} AS unit FROM {relation}
+    WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
+) AS ratings
+SEMI JOIN (
+    SELECT {gold_unit} AS unit FROM {gold} WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
+) AS gold USING (unit)"""
+
 DUPLICATE_GOLD_SQL = """
 SELECT count(*), min(CAST(unit AS VARCHAR)) FROM (
     SELECT {gold_unit} AS unit FROM {gold} WHERE {gold_unit} IS NOT NULL
@@ -51,19 +62,17 @@ def gold_accuracy(
     gold_types = require_columns(con, gold, gold_unit, gold_value)
     check_unique_gold(con, gold, gold_unit)
     same_type = types[value] == gold_types[gold_value]
+    names = dict(gold_unit=identifier(gold_unit), gold_value=identifier(gold_value), gold=identifier(gold),
+                 unit=identifier(unit), coder=identifier(coder), value=identifier(value),
+                 relation=identifier(relation))
     sql = GOLD_SQL.format(
-        gold_unit=identifier(gold_unit),
-        gold_value=identifier(gold_value),
-        gold=identifier(gold),
-        unit=identifier(unit),
-        coder=identifier(coder),
-        value=identifier(value),
-        relation=identifier(relation),
+        **names,
         # Labels of different types are compared as text, so 1 and '1' agree.
         answer="gold.answer" if same_type else "CAST(gold.answer AS VARCHAR)",
         given="ratings.value" if same_type else "CAST(ratings.value AS VARCHAR)",
     )
-    return gold_result(con.execute(sql).fetchall())
+    (units,) = one_row(con, UNITS_SQL.format(**names))
+    return gold_result(con.execute(sql).fetchall(), units=int(units or 0))
 
 
 def check_unique_gold(con, gold: str, gold_unit: str) -> None:
@@ -75,8 +84,9 @@ def check_unique_gold(con, gold: str, gold_unit: str) -> None:
         )
 
 
-def gold_result(rows: list) -> GoldResult:
-    """Assemble matrices from (coder, gold answer or None, given label, count) rows."""
+def gold_result(rows: list, units: int = 0) -> GoldResult:
+    """Assemble matrices from (coder, gold answer or None, given label, count) rows;
+    `units` is how many distinct units the compared ratings cover."""
     compared = [row for row in rows if row[1] is not None]
     labels = sort_labels({row[1] for row in compared} | {row[2] for row in compared})
     coders = sorted({row[0] for row in rows}, key=sort_key)
@@ -92,6 +102,7 @@ def gold_result(rows: list) -> GoldResult:
         ratings_without_gold=sum(row[3] for row in rows if row[1] is None),
         confusion=confusion(compared, labels),
         annotators=annotators,
+        units=units,
     )
 
 

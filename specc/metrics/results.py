@@ -163,6 +163,7 @@ class GoldResult(_Serialisable):
     ratings_without_gold: int
     confusion: ConfusionMatrix
     annotators: tuple[AnnotatorGold, ...]
+    units: int = 0  # distinct units the `compared` ratings cover
 
 
 @dataclass(frozen=True)

@@ -9,33 +9,24 @@ CI log or an XML file.
 from __future__ import annotations
 
 import json
-import unicodedata
+import math
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
 from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
+from .escape import terminal
 from .json_report import json_safe
 
 ROW_KEY = "row"  # a sample's 1-based row number in its input, as the engine names it
 MAX_GROUPS = 10  # rows of a per-annotator table
 MAX_VALUE_WIDTH = 60  # characters of one sample value
 
-_UNSAFE_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Zl", "Zp"}
-
 
 def clean(text: str) -> str:
-    """`text` with control, format (bidi) and separator characters written as escapes."""
-    if text.isprintable():
-        return text
-    return "".join(_escape_char(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
-
-
-def _escape_char(char: str) -> str:
-    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
-    if char in named:
-        return named[char]
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+    """`text` for a terminal or a log: control, format (bidi) and separator characters
+    written as escapes, so it is always one line (see `escape.terminal`)."""
+    return terminal(text)
 
 
 def shorten(text: str, width: int = MAX_VALUE_WIDTH) -> str:
@@ -85,10 +76,16 @@ def plural(amount: int, noun: str) -> str:
 # checks --------------------------------------------------------------------------------
 
 _UNIT_NOUNS = {"group": "group", "metric": "unit", "table": "table"}
+# What a summary statistic's `units` count, read from the `statistic` its details name.
+_STATISTIC_NOUNS = {"avg": "value", "median": "value", "share of first-shown responses chosen": "judgement"}
+MEASURED_KEY = "measured"  # a whole-table rule's details: {comparison as written: the measured side}
 
 
 def unit_noun(check: CheckResult) -> str:
-    """What `checked` counts: rows for most scopes, groups for group rules, units for metrics."""
+    """What `checked` counts: rows for most scopes, groups for group rules, the table for a
+    whole-table rule, units for metrics (values or judgements for a summary statistic)."""
+    if is_metric(check) and isinstance(check.details, dict):
+        return _STATISTIC_NOUNS.get(str(check.details.get("statistic")), "unit")
     return _UNIT_NOUNS.get(check.scope, "row")
 
 
@@ -105,19 +102,38 @@ def share(check: CheckResult) -> float | None:
 
 
 def describe_counts(check: CheckResult) -> str:
-    """`3 of 48,310 rows (<0.01%)` for a rule, `value 0.812 over 120 units` for a metric."""
+    """`3 of 48,310 rows (<0.01%)` for a rule, `16.29% measured for share where (…) <= 5%`
+    for a whole-table one, `value 0.812 over 120 units` for a metric."""
     if check.status == ERRORED:
         return "could not run"
     if is_metric(check):
-        value = metric_value(check.value) if check.value is not None else _undefined(check)
-        if check.checked is None:
-            return f"value {value}"
-        return f"value {value} over {plural(check.checked, unit_noun(check))}"
+        return _metric_counts(check)
+    if measured(check):
+        return describe_measured(check)
     if check.violations is None:
         return "not computed"
+    if check.scope == "sql":  # every row the query returns is a violation: there is no "of"
+        return f"{plural(check.violations, 'row')} returned"
     if check.checked is None:
         return plural(check.violations, unit_noun(check))
     return f"{check.violations:,} of {plural(check.checked, unit_noun(check))} ({percent(share(check))})"
+
+
+def _metric_counts(check: CheckResult) -> str:
+    """`value 0.912 over 400 units (1,199 ratings)`."""
+    value = metric_value(check.value) if check.value is not None else _undefined(check)
+    counted = metric_counted(check)
+    return f"value {value} over {counted}" if counted else f"value {value}"
+
+
+def metric_counted(check: CheckResult) -> str:
+    """What a metric was computed over: `400 units (1,199 ratings)`, units and ratings apart
+    where both are known; empty when the engine did not say."""
+    if check.checked is None:
+        return ""
+    ratings = check.details.get("ratings") if isinstance(check.details, dict) else None
+    extra = f" ({plural(ratings, 'rating')})" if isinstance(ratings, int) and not isinstance(ratings, bool) else ""
+    return f"{plural(check.checked, unit_noun(check))}{extra}"
 
 
 def _undefined(check: CheckResult) -> str:
@@ -125,14 +141,52 @@ def _undefined(check: CheckResult) -> str:
     return f"undefined ({clean(str(reason))})" if reason else "undefined"
 
 
+def measured(check: CheckResult) -> list[tuple[str, object]]:
+    """A whole-table rule's measured figures: (its comparison as written, the measured side)."""
+    found = check.details.get(MEASURED_KEY) if isinstance(check.details, dict) else None
+    return [(str(condition), value) for condition, value in found.items()] if isinstance(found, dict) else []
+
+
+def describe_measured(check: CheckResult) -> str:
+    """`16.29% measured for share where (confidence < 0.5) <= 5%`; a share as a percentage."""
+    parts = []
+    for condition, value in measured(check):
+        figure = percent(value) if condition.startswith("share") and _is_number(value) else measured_value(value)
+        parts.append(f"{figure} measured for {clean(condition)}")
+    return "; ".join(parts)
+
+
+def measured_value(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool) or not _is_number(value):
+        return clean(shorten(str(value)))
+    return f"{value:,}" if isinstance(value, int) else number(float(value))
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
 def describe_violations(check: CheckResult) -> str:
     """The GitHub/JUnit phrasing: `3 violations of 48,310 rows`."""
     if is_metric(check):
         return describe_counts(check)
+    if measured(check):
+        return describe_measured(check)
     if check.violations is None:
         return "violations not computed"
     text = plural(check.violations, "violation")
+    if check.scope == "sql":
+        return f"{text} (rows returned by the query)"
     return text if check.checked is None else f"{text} of {plural(check.checked, unit_noun(check))}"
+
+
+def higher_is_better(check: CheckResult) -> bool:
+    """Which way a metric falls short: below its levels (agreement, accuracy) or above them
+    (a bias, a time); a metric without levels is read as higher-is-better."""
+    side = check.threshold.fail_side or check.threshold.warn_side
+    return side != "above"
 
 
 def describe_threshold(check: CheckResult) -> str:
@@ -147,7 +201,9 @@ def describe_threshold(check: CheckResult) -> str:
             parts.append(f"{level} {side} {_level_value(check, level, value)}")
     if parts:
         return ", ".join(parts)
-    return "no threshold" if is_metric(check) else "no violations allowed"
+    if is_metric(check):
+        return "no threshold"
+    return "must hold" if check.scope == "table" else "no violations allowed"
 
 
 def _level_value(check: CheckResult, level: str, value: float | None) -> str:
@@ -240,7 +296,7 @@ def _string_value(value: str) -> str:
     escape sequence is never cut in half."""
     short = shorten(value)
     if value and value.isprintable() and not any(c in value for c in " =\"'\\"):
-        return short
+        return clean(short)  # printable, but it may still spell a CI command
     return '"' + clean(short.replace("\\", "\\\\").replace('"', '\\"')) + '"'
 
 
@@ -252,34 +308,59 @@ def sample_line(sample: dict) -> str:
 
 
 def detail_lines(check: CheckResult, max_samples: int | None) -> list[str]:
-    """What explains a check that fell short: why it could not run, sample rows, breakdowns."""
+    """What explains a check that fell short: why it could not run, sample rows, breakdowns.
+
+    The error text may quote the data, so it stays on one line, its line breaks escaped.
+    """
     if check.status == ERRORED:
-        first, *more = message_lines(error_text(check) or "no error text recorded")
-        return [f"error: {first}"] + ["       " + line for line in more]
+        return [f"error: {clean(error_text(check) or 'no error text recorded')}"]
     lines = [sample_line(sample) for sample in check.samples[:max_samples]]
     left_out = len(check.samples) - len(lines)
     if left_out > 0:
         lines.append(f"… and {plural(left_out, 'more sample')}")
-    for title, columns, rows, more in group_tables(check.details) if is_metric(check) else []:
-        table = [columns] + rows
-        lines.append(f"{title}:")
-        lines.extend("  " + line for line in align(table, right=numeric_columns(table)))
-        if more:
-            lines.append(f"  … and {more:,} more")
+    for table in group_tables(check.details, higher_is_better(check)) if is_metric(check) else []:
+        cells = [list(table.columns)] + [list(row) for row in table.rows]
+        lines.append(f"{table.heading}:")
+        lines.extend("  " + line for line in align(cells, right=numeric_columns(cells)))
+        if table.left_out:
+            lines.append(f"  … and {table.left_out:,} more")
     return lines
 
 
 # per-group tables in a metric's details --------------------------------------------------
 
 MAX_GROUP_COLUMNS = 10
+# The figure a per-group record is judged by, most specific first: the metric itself (per
+# column), a pair's F1, an annotator's accuracy or agreement with the others.
+SCORE_COLUMNS = ("metric", "scores.f1", "f1", "accuracy", "kappa_with_others", "agreement_with_others",
+                 "agreement", "value")
 
 
-def group_tables(details: dict) -> list[tuple[str, list[str], list[list[str]], int]]:
-    """A metric's breakdowns as (title, columns, rows, rows left out), from `details`.
+@dataclass(frozen=True)
+class GroupTable:
+    """One breakdown of a metric (per annotator, per vendor…), worst group first."""
+
+    title: str  # "per annotator", "per vendor"
+    score: str | None  # the column the groups are sorted on, None when none is numeric
+    records: tuple[dict, ...]  # every group, flattened, worst first
+    columns: tuple[str, ...]  # the scalar columns shown, cleaned
+    rows: tuple[tuple[str, ...], ...]  # cells of the first MAX_GROUPS records
+    left_out: int  # groups not in `rows`: the best ones
+
+    @property
+    def heading(self) -> str:
+        return f"{self.title}, worst {clean(self.score)} first" if self.score else self.title
+
+
+def group_tables(details: dict, higher_is_better: bool = True) -> list[GroupTable]:
+    """A metric's breakdowns, each sorted worst first by its score, from `details`.
 
     The engine stores them as `per_annotator` (a list of objects, one per annotator or pair)
     and `per` (column name -> a list of `{"value", "metric", "units"}`). Scalar fields become
     columns; an object nested one level (a pair's `scores`) adds dotted columns (`scores.f1`).
+    The score is the first of SCORE_COLUMNS that is a number, else the first fractional
+    column; "worst" is its lowest value when higher is better, else its highest; groups
+    without a value come last, so a cut after MAX_GROUPS rows hides the best groups.
     """
     found = []
     if isinstance(details, dict):
@@ -292,9 +373,53 @@ def group_tables(details: dict) -> list[tuple[str, list[str], list[list[str]], i
         records = [flatten(r) for r in records] if _is_records(records) else []
         columns = _scalar_columns(records)
         if columns:
-            rows = [[table_cell(record.get(c)) for c in columns] for record in records[:MAX_GROUPS]]
-            tables.append((title, [clean(c) for c in columns], rows, len(records) - len(rows)))
+            score = score_column(records)
+            ordered = worst_first(records, score, higher_is_better)
+            rows = tuple(tuple(table_cell(record.get(c)) for c in columns) for record in ordered[:MAX_GROUPS])
+            tables.append(GroupTable(title, score, tuple(ordered), tuple(clean(c) for c in columns), rows,
+                                     len(ordered) - len(rows)))
     return tables
+
+
+def score_column(records: list[dict]) -> str | None:
+    """The figure worth sorting and charting: a known one, else the first column of fractions."""
+    columns = list(dict.fromkeys(key for record in records for key in record))
+    numeric = [c for c in columns if all(finite(r.get(c)) is not None or r.get(c) is None for r in records)
+               and any(isinstance(r.get(c), float) for r in records)]
+    preferred = [c for c in SCORE_COLUMNS if c in numeric]
+    return (preferred or numeric or [None])[0]
+
+
+def worst_first(records: list[dict], score: str | None, higher_is_better: bool = True) -> list[dict]:
+    """`records` by `score`, worst first; those without a value last; engine order among equals."""
+    if score is None:
+        return list(records)
+    sign = 1 if higher_is_better else -1
+
+    def key(record: dict) -> tuple:
+        value = finite(record.get(score))
+        return (value is None, sign * value if value is not None else 0.0)
+
+    return sorted(records, key=key)
+
+
+def finite(value) -> float | None:
+    """`value` as a float when it is a finite number, else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def worst_groups_first(groups) -> list[dict]:
+    """A compliance breakdown's groups, lowest compliance first, then most violating rows;
+    groups without rows last; ties by value, so the order is stable."""
+    def key(group: dict) -> tuple:
+        compliance = finite(group.get("compliance"))
+        return (compliance is None, compliance if compliance is not None else 0.0,
+                -(group.get("violating_rows") or 0), sample_value(group.get("value")))
+
+    return sorted(groups, key=key)
 
 
 def _is_records(value) -> bool:

@@ -6,6 +6,8 @@ pull request shows it next to the line that declared it. Passed checks print not
 
 Escaping follows @actions/core: in the message `%`, CR and LF are percent-encoded; in
 properties `:` and `,` too. That also keeps any text from starting a command of its own.
+Text that may quote the data (an error) has its control characters escaped first, and no
+`##[` (the runner's legacy command prefix, honoured anywhere in a line) is written raw.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from ..results import ERRORED, FAILED, WARNED, CheckResult, RunResult
 from ..source import Span
 from . import common
+from .escape import github_data, github_property
 from .options import RenderOptions
 
 COMMANDS = {FAILED: "error", ERRORED: "error", WARNED: "warning"}
@@ -49,15 +52,15 @@ def _location(span: Span | None, result: RunResult, options: RenderOptions) -> l
 
 
 def _message(check: CheckResult) -> str:
-    message = check.message or check.id
+    message = "\n".join(common.message_lines(check.message or check.id))
     if check.status == ERRORED:
-        return f"{message} (could not run: {common.error_text(check) or 'no error text recorded'})"
+        return f"{message} (could not run: {common.clean(common.error_text(check)) or 'no error text recorded'})"
     return f"{message} ({common.describe_violations(check)}; {common.describe_threshold(check)})"
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return github_data(text).replace("##[", "##%5B")
 
 
 def escape_property(text: str) -> str:
-    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+    return github_property(text).replace("##[", "##%5B")

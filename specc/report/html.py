@@ -13,11 +13,11 @@ attribute is built from data. Anchors are numbered, not named after ids.
 
 from __future__ import annotations
 
-import math
 import re
 
 from ..results import ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, RunResult
 from . import common, svg
+from .escape import log_text
 from .options import RenderOptions
 from .svg import Bar, Tick, e
 
@@ -108,7 +108,8 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _timings(result) if options.with_timings else "",
         _footer(),
     ]
-    return _page(_title(result), "\n".join(part for part in body if part))
+    page = _page(_title(result), "\n".join(part for part in body if part))
+    return log_text(page, colon="&#58;", bracket="&#91;")  # a CI log may print the file
 
 
 def _page(title: str, body: str) -> str:
@@ -214,7 +215,7 @@ def _violations_chart(result: RunResult) -> str:
 
 
 def _breakdown(breakdown: Breakdown) -> str:
-    groups = sorted(breakdown.groups, key=_worst_first)
+    groups = common.worst_groups_first(breakdown.groups)
     bars = [Bar(common.sample_value(g.get("value")), g.get("compliance"), _group_note(g)) for g in groups[:MAX_BARS]]
     role = e(breakdown.role)
     caption = (f"Compliance by {role} (<code>{e(breakdown.table)}.{e(breakdown.column)}</code>), "
@@ -222,12 +223,6 @@ def _breakdown(breakdown: Breakdown) -> str:
     chart = svg.bar_chart(f"Compliance by {breakdown.role}", bars, (0.0, 1.0), common.percent)
     return (f'<h2>Compliance by {role}</h2>\n<div class="breakdown">\n'
             + _figure(caption, chart, len(groups) - MAX_BARS, breakdown.role) + "\n</div>")
-
-
-def _worst_first(group: dict) -> tuple:
-    compliance = group.get("compliance")
-    return (compliance is None, compliance if compliance is not None else 0.0,
-            -(group.get("violating_rows") or 0), common.sample_value(group.get("value")))
 
 
 def _group_note(group: dict) -> str:
@@ -298,38 +293,31 @@ def _scalar_details(details: dict) -> str:
 
 
 def _group_charts(metric: CheckResult) -> list[str]:
-    """Each per-annotator or per-column breakdown of a metric: a chart of its score, then its table."""
-    details = metric.details if isinstance(metric.details, dict) else {}
-    sources = [("per annotator", details.get("per_annotator"))]
-    if isinstance(details.get("per"), dict):
-        sources += [(f"per {common.clean(str(column))}", records) for column, records in details["per"].items()]
-    tables = {title: (columns, rows, more) for title, columns, rows, more in common.group_tables(details)}
+    """Each per-annotator or per-column breakdown of a metric, worst first: a chart of its
+    score, then its table."""
     parts = []
-    for title, records in sources:
-        if title not in tables:
-            continue
-        columns, rows, more = tables[title]
-        parts.append(f"<h3>{e(metric.id)} {e(title)}</h3>")
-        parts.append(_group_chart(metric, title, records))
-        parts.append(_table([e(c) for c in columns], [[e(cell) for cell in row] for row in rows]))
-        if more:
-            parts.append(f'<p class="muted">… and {more:,} more rows; the JSON report has them all.</p>')
+    for table in common.group_tables(metric.details, common.higher_is_better(metric)):
+        parts.append(f"<h3>{e(metric.id)} {e(table.heading)}</h3>")
+        parts.append(_group_chart(metric, table))
+        parts.append(_table([e(c) for c in table.columns], [[e(cell) for cell in row] for row in table.rows]))
+        if table.left_out:
+            parts.append(f'<p class="muted">… and {table.left_out:,} more rows, the best ones; '
+                         "the JSON report has them all.</p>")
     return parts
 
 
-def _group_chart(metric: CheckResult, title: str, records: list[dict]) -> str:
-    flat = [common.flatten(r) for r in records]
-    column = _chart_column(flat)
+def _group_chart(metric: CheckResult, table: common.GroupTable) -> str:
+    flat, column = list(table.records), table.score
     if column is None:
         return ""
     names = [c for c in dict.fromkeys(key for r in flat for key in r)
              if all(isinstance(r.get(c), (str, type(None))) for r in flat) and any(isinstance(r.get(c), str) for r in flat)]
     labels = [" – ".join(common.sample_value(r.get(c)) for c in names) or f"#{n + 1}" for n, r in enumerate(flat)]
     ticks = _ticks(metric) if column == "metric" else ()  # the metric itself, per group: its levels apply
-    bars = [_group_bar(label, _finite(r.get(column)), ticks) for label, r in zip(labels, flat)]
+    bars = [_group_bar(label, common.finite(r.get(column)), ticks) for label, r in zip(labels, flat)]
     domain = svg.value_domain([b.value for b in bars] + [t.value for t in ticks])
-    chart = svg.bar_chart(f"{metric.id} {title}: {column}", bars[:MAX_BARS], domain, common.number, ticks)
-    return _figure(f"<code>{e(column)}</code> {e(title)}", chart, len(bars) - MAX_BARS, "row")
+    chart = svg.bar_chart(f"{metric.id} {table.title}: {column}", bars[:MAX_BARS], domain, common.number, ticks)
+    return _figure(f"<code>{e(column)}</code> {e(table.title)}, worst first", chart, len(bars) - MAX_BARS, "row")
 
 
 def _group_bar(label: str, value: float | None, ticks: tuple[Tick, ...]) -> Bar:
@@ -340,25 +328,6 @@ def _group_bar(label: str, value: float | None, ticks: tuple[Tick, ...]) -> Bar:
             status = FAILED if tick.level == "fail" else WARNED
     mark = f" {MARKS[status]}" if status in MARKS else ""
     return Bar(label, value, common.metric_value(value) + mark, status)
-
-
-_PREFERRED_COLUMNS = ("metric", "scores.f1", "f1", "accuracy", "kappa_with_others", "agreement_with_others",
-                      "agreement", "value")
-
-
-def _chart_column(records: list[dict]) -> str | None:
-    """The score worth a chart: a known one, else the first column of fractional numbers."""
-    columns = list(dict.fromkeys(key for record in records for key in record))
-    numeric = [c for c in columns if all(_finite(r.get(c)) is not None or r.get(c) is None for r in records)
-               and any(isinstance(r.get(c), float) for r in records)]
-    preferred = [c for c in _PREFERRED_COLUMNS if c in numeric]
-    return (preferred or numeric or [None])[0]
-
-
-def _finite(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
 
 
 # checks ------------------------------------------------------------------------------------

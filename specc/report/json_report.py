@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 
 from ..results import RunResult
+from .escape import json_output
 from .options import RenderOptions
 
 
@@ -24,7 +25,9 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
 
 
 def dumps(report: dict) -> str:
-    return json.dumps(json_safe(report), indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False) + "\n"
+    """Indented UTF-8 JSON; characters a terminal would act on written as `\\uXXXX` escapes."""
+    text = json.dumps(json_safe(report), indent=2, sort_keys=False, ensure_ascii=False, allow_nan=False)
+    return json_output(text) + "\n"
 
 
 def json_safe(value):

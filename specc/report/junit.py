@@ -13,15 +13,12 @@ No timestamp or host name is written, so the same result gives the same bytes.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 
 from ..results import ERRORED, FAILED, WARNED, CheckResult, RunResult
 from . import common
+from .escape import log_text, xml_text
 from .options import RenderOptions
-
-# Characters XML 1.0 cannot hold at all, even escaped; data may contain them.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
@@ -33,7 +30,8 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
             _testcase(suite, suite_name, check, result, options)
     root.set("time", _seconds(_total_time(result)))
     ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    text = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return log_text(text, colon="&#58;", bracket="&#91;")  # a CI log may print the file
 
 
 def _suites(result: RunResult) -> list[tuple[str, list[CheckResult]]]:
@@ -64,7 +62,7 @@ def _testcase(suite: ET.Element, classname: str, check: CheckResult, result: Run
         failure = ET.SubElement(case, "failure", {"message": _xml(check.message), "type": _xml(check.severity)})
         failure.text = _xml(_explanation(check, options))
     elif check.status == ERRORED:
-        error = ET.SubElement(case, "error", {"message": _xml(common.error_text(check) or check.message),
+        error = ET.SubElement(case, "error", {"message": _xml(common.clean(common.error_text(check)) or check.message),
                                               "type": "error"})
         error.text = _xml(_explanation(check, options))
     elif check.status == WARNED:
@@ -104,6 +102,5 @@ def _seconds(value: float) -> str:
 
 
 def _xml(text: str) -> str:
-    """Text XML can carry: characters it cannot hold become a visible escape."""
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}",
-                        text or "")
+    """Text XML can carry (see `escape.xml_text`)."""
+    return xml_text(text)

@@ -13,6 +13,7 @@ import re
 
 from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
 from . import common
+from .escape import log_text, markdown_cell
 from .options import RenderOptions
 
 EMOJI = {PASSED: "✅", WARNED: "⚠️", FAILED: "❌", ERRORED: "💥"}
@@ -22,7 +23,6 @@ MAX_METRIC_ROWS = 8
 MAX_TABLES_IN_LINE = 6
 MAX_SAMPLE_LINES = 16  # inside the folded block, so a big report still fits a screen or two
 MAX_SAMPLES_PER_ENTRY = 3
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|&!~#])")
 _HTML_SPECIAL = re.compile(r"([<>&])")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
@@ -36,7 +36,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _metrics_table(result.metrics()),
         _samples(attention, options),
     ]
-    return "\n\n".join("\n".join(block) for block in blocks if block) + "\n"
+    return log_text("\n\n".join("\n".join(block) for block in blocks if block) + "\n")
 
 
 def _heading(result: RunResult) -> list[str]:
@@ -65,21 +65,23 @@ def _checks_table(result: RunResult, checks: list[CheckResult]) -> list[str]:
         return [f"All {common.plural(len(result.rules()), 'check')} passed."]
     lines = ["| | check | table | violations | threshold | message |", "|:-:|---|---|---|---|---|"]
     for check in checks[:MAX_CHECK_ROWS]:
-        violations = common.describe_counts(check)
-        why = message(check.message) + (f"<br>{escape(common.error_text(check))}" if common.error_text(check) else "")
+        violations = escape(common.describe_counts(check))  # a measured figure quotes the spec's condition
+        error = common.error_text(check)  # may quote the data: kept on one line
+        why = message(check.message) + (f"<br>{escape(common.clean(error))}" if error else "")
         lines.append(_row(EMOJI[check.status], code(check.id), escape(check.table or "—"), violations,
-                          common.describe_threshold(check), why))
+                          escape(common.describe_threshold(check)), why))
     return lines + _more(len(checks) - MAX_CHECK_ROWS, "failed or warned check")
 
 
 def _metrics_table(metrics: list[CheckResult]) -> list[str]:
     if not metrics:
         return []
-    lines = ["| | metric | value | threshold | message |", "|:-:|---|--:|---|---|"]
+    lines = ["| | metric | value | over | threshold | message |", "|:-:|---|--:|---|---|---|"]
     for metric in metrics[:MAX_METRIC_ROWS]:
         value = "could not run" if metric.status == ERRORED else common.metric_value(metric.value)
-        lines.append(_row(EMOJI[metric.status], code(metric.id), value, common.describe_threshold(metric),
-                          message(metric.message)))
+        counted = common.metric_counted(metric) if metric.status != ERRORED else ""
+        lines.append(_row(EMOJI[metric.status], code(metric.id), value, escape(counted or "—"),
+                          escape(common.describe_threshold(metric)), message(metric.message)))
     return lines + _more(len(metrics) - MAX_METRIC_ROWS, "metric")
 
 
@@ -107,10 +109,11 @@ def _sample_entry(check: CheckResult, options: RenderOptions) -> list[str]:
     lines = ["  " + common.sample_line(s) for s in check.samples[:limit]]
     left_out = len(check.samples) - len(lines)
     if common.is_metric(check):
-        for title, columns, rows, more in common.group_tables(check.details)[:1]:
-            table = [columns] + rows[:limit]
-            lines = [f"  {title}:"] + ["    " + line for line in common.align(table, right=common.numeric_columns(table))]
-            left_out = len(rows) - limit + more
+        for table in common.group_tables(check.details, common.higher_is_better(check))[:1]:
+            cells = [list(table.columns)] + [list(row) for row in table.rows[:limit]]
+            aligned = common.align(cells, right=common.numeric_columns(cells))
+            lines = [f"  {table.heading}:"] + ["    " + line for line in aligned]
+            left_out = len(table.records) - (len(cells) - 1)
     if not lines:
         return []
     tail = [f"  … and {left_out:,} more"] if left_out > 0 else []
@@ -127,8 +130,7 @@ def _more(left_out: int, noun: str) -> list[str]:
 
 def escape(text: str) -> str:
     """Text for a table cell: Markdown and HTML characters literal, line breaks as <br>."""
-    lines = [_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in common.message_lines(text)]
-    return "<br>".join(lines)
+    return markdown_cell(text)
 
 
 def message(text: str) -> str:

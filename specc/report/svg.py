@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from html import escape
-
-from .common import clean, shorten
+from .common import shorten
+from .escape import html_text
 
 WIDTH = 760
 ROW_HEIGHT = 22
@@ -45,7 +44,7 @@ class Tick:
 
 def e(text: str) -> str:
     """Text for SVG or HTML: control and bidi characters as visible escapes, markup escaped."""
-    return escape(clean(str(text)), quote=True)
+    return html_text(text)
 
 
 def bar_chart(title: str, bars: list[Bar], domain: tuple[float, float], axis_format,

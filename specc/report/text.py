@@ -11,6 +11,7 @@ import click
 
 from ..results import ERRORED, FAILED, PASSED, WARNED, CheckResult, RunResult
 from . import common
+from .escape import log_text
 from .options import RenderOptions
 
 INDENT = "  "
@@ -51,7 +52,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _compliance(result, paint),
         _verdict(result, paint),
     ]
-    return "\n\n".join("\n".join(lines) for lines in sections if lines) + "\n"
+    return log_text("\n\n".join("\n".join(lines) for lines in sections if lines) + "\n")
 
 
 def _header(result: RunResult, paint: _Painter) -> list[str]:
@@ -89,16 +90,24 @@ def _check_details(check: CheckResult, options: RenderOptions) -> list[str]:
 
 
 def _breakdown(breakdown, paint: _Painter) -> list[str]:
-    heading = f"Compliance by {common.clean(breakdown.role)} ({common.clean(breakdown.table)}.{common.clean(breakdown.column)})"
-    table = [["value", "rows", "violating rows", "compliance"]]
-    for group in breakdown.groups[: common.MAX_GROUPS]:
+    """Compliance per annotator (vendor…), worst first, so a cut hides the best groups."""
+    role = common.clean(breakdown.role)
+    heading = f"Compliance by {role} ({common.clean(breakdown.table)}.{common.clean(breakdown.column)}), worst first"
+    table = [[role, "rows", "violating rows", "compliance"]]
+    groups = common.worst_groups_first(breakdown.groups)
+    for group in groups[: common.MAX_GROUPS]:
         table.append([common.sample_value(group.get("value")), common.count(group.get("rows")),
                       common.count(group.get("violating_rows")), common.percent(group.get("compliance"))])
     lines = [paint.heading(heading)] + [INDENT + line for line in common.align(table, right={1, 2, 3})]
-    left_out = len(breakdown.groups) - common.MAX_GROUPS
+    left_out = len(groups) - common.MAX_GROUPS
     if left_out > 0:
-        lines.append(f"{INDENT}… and {left_out:,} more")
+        lines.append(f"{INDENT}… and {left_out:,} more, all at least {common.percent(_best_cut(groups))} compliant")
     return lines
+
+
+def _best_cut(groups: list[dict]) -> float | None:
+    """The compliance of the last group shown: every group left out has at least as much."""
+    return groups[common.MAX_GROUPS - 1].get("compliance")
 
 
 def _compliance(result: RunResult, paint: _Painter) -> list[str]:

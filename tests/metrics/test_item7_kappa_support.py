@@ -148,3 +148,16 @@ def test_spec_cohen_kappa_is_weighted_too(tmp_path, frame):
     assert metric.value == pytest.approx((n_ab * ab + n_bc * bc) / (n_ab + n_bc))
     per = {row["coder"]: row for row in metric.details["per_annotator"]}
     assert per["A"]["kappa_with_others"] == pytest.approx(ab) and per["A"]["pairs_below_min_units"] == 1
+
+
+def test_spec_min_units_lowers_the_minimum(tmp_path, frame):
+    (ab, n_ab), (bc, n_bc), (ac, n_ac) = (pair_kappa(frame, *pair) for pair in (("A", "B"), ("B", "C"), ("A", "C")))
+    spec = tmp_path / "spec.aspec"
+    spec.write_text(SPEC.replace("per coder", "per coder min 3 units"), encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    frame.to_csv(data / "ratings.csv", index=False)
+    result, _ = run_spec(spec, data)
+    metric = next(c for c in result.checks if c.id == "kappa")
+    assert metric.value == pytest.approx((n_ab * ab + n_bc * bc + n_ac * ac) / (n_ab + n_bc + n_ac))
+    assert metric.details["pairs_below_min_units"] == 0
