@@ -30,7 +30,7 @@ METRIC_KINDS: dict[str, MetricKind] = {
         MetricKind("alpha", (("nominal", "ordinal", "interval", "ratio"),), _LABEL_TASKS),
         MetricKind("fleiss_kappa", (), _LABEL_TASKS),
         MetricKind("cohen_kappa", (("unweighted", "linear", "quadratic"),), _LABEL_TASKS),
-        MetricKind("percent_agreement", (), _LABEL_TASKS),
+        MetricKind("percent_agreement", (("pairs", "pooled", "unanimous"),), _LABEL_TASKS),
         MetricKind("span_f1", (("strict", "exact", "partial", "type"), ("micro", "macro")), ("spans",)),
         MetricKind("kendall_tau", (), ("ranking",)),
         MetricKind("kendall_w", (), ("ranking",)),

@@ -62,4 +62,24 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         message=metric.title or f"{metric.kind.text} {' '.join(o.text for o in metric.options)}".strip(),
         source=metric.span,
         higher_is_better=kind.higher_is_better,
+        category_order=category_order(spec, task),
+        min_units=metric.min_units,
     )
+
+
+def category_order(spec: CheckedSpec, task: ast.Task) -> tuple[str, ...] | None:
+    """The codes of the taxonomy typing the task's answer column, in declaration order."""
+    role = next((task.role(name) for name in ("label", "rating", "tag") if task.role(name)), None)
+    if role is None:
+        return None
+    ref = role.columns[0]
+    column = spec.tables[ref.table or task.table.text].column(ref.column)
+    type_ref = column.type if column is not None else None
+    if isinstance(type_ref, ast.NamedType):
+        name = type_ref.name.text
+    elif isinstance(type_ref, (ast.LeavesType, ast.SubtreeType)):
+        name = type_ref.taxonomy.text
+    else:  # a list, or no such column
+        return None
+    tree = spec.taxonomies.get(name)
+    return tuple(tree.codes()) if tree is not None else None

@@ -111,7 +111,8 @@ def test_doccano_spans_from_triples_and_entity_objects(tmp_path):
         ("2", 0, 15, "PER", "Peter Blackburn", "zoe"),  # an entity's own `user`
         ("3", 10, 15, "PER", "Obama", "ner"),
         ("3", 10, 30, "PER", "Obama", "ner"),  # past the text: loaded for span_bounds
-    ]  # record 4 has no spans and gives no row
+        ("4", None, None, None, None, "ner"),  # no spans: annotated, found nothing
+    ]
 
 
 def test_doccano_documents_table_gets_one_row_per_record(tmp_path):

@@ -13,6 +13,10 @@ Mapping decisions, which every consumer of these files relies on:
   `primary key`: it is listed in `required` and null is rejected. Any other column may be
   absent or null: its `type` becomes `[T, "null"]` (null is also added to its `enum`, and
   a `$ref` becomes `anyOf: [{$ref}, {"type": "null"}]`). Items inside a list are never null.
+  In the table of a `spans` task, a row whose span and label are null says "annotated,
+  found nothing" (see `checks/found_nothing.py`): there the required columns other than the
+  unit and annotator admit null, and `if` (span and label null) / `else` (each of them not
+  null) rejects null everywhere else, as the SQL `required` checks do.
 - **Labels.** A taxonomy-typed column is `{"type": "string", "enum": [codes]}`, the codes
   being those `LabelTree.allowed` gives (all, `leaves`, or `under "CODE"`), in taxonomy
   order. Label texts ride alongside as annotations that validators ignore:
@@ -39,6 +43,7 @@ import re
 from urllib.parse import quote
 
 from .. import ast
+from ..checks.found_nothing import found_nothing
 from ..resolve import CheckedSpec
 from ..taxonomy import LabelTree
 from .base import Backend, canonical_json
@@ -100,7 +105,13 @@ class _Builder:
 
     def table(self, table: ast.Table) -> dict:
         keys = {key.text for key in table.primary_key}
-        schema = self.object(table.name.text, table.title, table.guideline, table.columns, keys)
+        nothing = found_nothing(self.checked, table)
+        exempt = frozenset(c.name.text for c in table.columns if nothing and _is_required(c, keys)
+                           and c.name.text not in nothing.still_required)
+        schema = self.object(table.name.text, table.title, table.guideline, table.columns, keys, exempt)
+        if exempt:  # a spans table's "annotated, found nothing" row may leave them null
+            schema["if"] = {"properties": {name: {"type": "null"} for name in nothing.empty_columns}}
+            schema["else"] = {"properties": {name: {"not": {"type": "null"}} for name in sorted(exempt)}}
         if table.strict:
             schema["additionalProperties"] = False
         primary = _primary_key(table)
@@ -111,12 +122,14 @@ class _Builder:
     def record(self, record: ast.Record) -> dict:
         return self.object(record.name.text, record.title, None, record.columns, set())
 
-    def object(self, name: str, title: str | None, guideline: str | None, columns, keys: set[str]) -> dict:
+    def object(self, name: str, title: str | None, guideline: str | None, columns, keys: set[str],
+               nullable: frozenset[str] = frozenset()) -> dict:  # fmt: skip
         schema = {"$schema": DIALECT, "$id": self.base + schema_file(name), "title": title or name}
         if guideline:
             schema["description"] = guideline.strip()
         schema["type"] = "object"
-        schema["properties"] = {column.name.text: self.column(column, _is_required(column, keys))
+        schema["properties"] = {column.name.text: self.column(column, _is_required(column, keys)
+                                                              and column.name.text not in nullable)
                                 for column in columns}
         required = [column.name.text for column in columns if _is_required(column, keys)]
         if required:

@@ -152,6 +152,10 @@ class MetricCheck:
     message: str = ""
     source: Span | None = None
     higher_is_better: bool = True
+    # The answer column's taxonomy in declaration order: the order of ordinal alpha and
+    # weighted kappa. None for a column no taxonomy types (numbers keep their numeric order).
+    category_order: tuple[str, ...] | None = None
+    min_units: int | None = None  # fewest shared units for a pair in a mean of kappas; None: the default
 
     kind = "metric"
     scope = "metric"

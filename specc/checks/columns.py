@@ -11,15 +11,17 @@ from ..expr_types import article, column_type
 from ..inputs import TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
 from .base import Relation, RowCheck, UniqueCheck
+from .found_nothing import FoundNothing, found_nothing
 
 
 def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
     relation = Relation(table.name.text)
     checks = []
     key_columns = {k.text for k in table.primary_key}
+    nothing = found_nothing(spec, table)
     for column in table.columns:
         checks.extend(_checks_for(spec, relation, column, column.name.text in type_checked,
-                                  column.name.text in key_columns))
+                                  column.name.text in key_columns, nothing))
     if table.primary_key:
         keys = tuple(k.text for k in table.primary_key)
         checks.append(UniqueCheck(
@@ -30,7 +32,8 @@ def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
     return checks
 
 
-def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool, in_primary_key: bool) -> list:
+def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool, in_primary_key: bool,
+                nothing: FoundNothing | None = None) -> list:  # fmt: skip
     name = column.name.text
     quoted = relation.column(name)
     value_type = column_type(column.type, spec.taxonomies, spec.records)
@@ -49,7 +52,10 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         # like SQL's PRIMARY KEY, a column of the table's key may not be empty
         declared = column.find(ast.Required) or column.find(ast.Key)
         source = declared[0].span if declared else column.name.span
-        checks.append(row_check("required", f"{quoted} IS NULL", f"`{name}` is required", source))
+        violation = f"{quoted} IS NULL"
+        if nothing is not None and name not in nothing.still_required:  # "annotated, found nothing"
+            violation += f" AND NOT ({nothing.condition})"
+        checks.append(row_check("required", violation, f"`{name}` is required", source))
     range_sql = _range_violation(quoted, column)
     if range_sql:
         source = next(c for c in column.constraints if isinstance(c, (ast.Bound, ast.Range))).span

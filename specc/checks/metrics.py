@@ -5,6 +5,11 @@ table into the relation each metric expects (a view; rankings and preferences ar
 or paired in SQL), calls the metric, and returns its value with details for the report.
 `per annotator` adds each annotator's agreement with the others; `per COLUMN` (a vendor, a
 batch) computes the metric again on each value's rows, the value bound as a parameter.
+
+What the data leaves open makes a metric undefined, with the reason, rather than guessed:
+several answers of one annotator to one unit of a single-answer task (which one counts?),
+or text categories at ordinal level with no taxonomy to order them. A taxonomy-typed
+answer column is ordered as the taxonomy declares its labels.
 """
 
 from __future__ import annotations
@@ -76,40 +81,79 @@ def _per_value(con, metric: MetricCheck, column: str) -> list[dict]:
     return result
 
 
+# How a spec's author makes each choice a metric cannot make alone (see `metrics.ChoiceNeeded`).
+_CHOICE_HINTS = {
+    "order": "type the answer column with a taxonomy: its labels in declaration order are the order",
+    "placing": "they are not labels of the column's taxonomy (its enum check counts them)",
+    "one answer": "keep one answer per unit and annotator, or resolve resubmissions with `latest by COLUMN`",
+}
+
+# Tasks where an annotator gives one answer per unit; the others (multilabel, spans, tokens,
+# rankings, preferences) have several rows per unit and annotator by design.
+_SINGLE_ANSWER_TASKS = ("classification", "rating")
+
+
 def _evaluate(con, metric: MetricCheck, table: str) -> tuple[float | None, dict]:
     handler = _HANDLERS.get(metric.metric)
     if handler is None:
         raise ValueError(f"metric `{metric.metric}` cannot be computed for this task")
-    return handler(con, metric, table)
+    try:
+        return handler(con, metric, table)
+    except m.ChoiceNeeded as needed:
+        return None, {"undefined_reason": f"{needed}; {_CHOICE_HINTS[needed.needs]}", "units": None}
 
 
 def _ratings(metric: MetricCheck) -> dict:
     return dict(unit=_role(metric, "unit"), coder=_role(metric, "annotator"), value=_answer_column(metric))
 
 
+def _single_answers(con, metric: MetricCheck, table: str) -> dict:
+    """The ratings of a metric that compares one answer per unit and annotator, after making
+    sure a single-answer task's table holds no more than that."""
+    columns = _ratings(metric)
+    if metric.task_kind in _SINGLE_ANSWER_TASKS:
+        repeated = m.repeated_answers(con, table, **columns)
+        if repeated:
+            raise m.ChoiceNeeded(repeated.describe("annotator"), needs="one answer")
+    return columns
+
+
 def _option(metric: MetricCheck, choices: tuple[str, ...], default: str) -> str:
     return next((o for o in metric.options if o in choices), default)
 
 
+def _ordered(metric: MetricCheck, level: str, weights: str = "none") -> dict:
+    """The taxonomy's order where categories are ranked: ordinal alpha, weighted kappa."""
+    ranked = level == "ordinal" or weights != "none"
+    return {"order": list(metric.category_order)} if ranked and metric.category_order else {}
+
+
+def _min_units(metric: MetricCheck) -> int:
+    return metric.min_units if metric.min_units is not None else m.MIN_UNITS
+
+
 def _alpha(con, metric, table):
     level = _option(metric, ("nominal", "ordinal", "interval", "ratio"), "nominal")
-    result = m.krippendorff_alpha(con, table, level=level, **_ratings(metric))
+    result = m.krippendorff_alpha(con, table, level=level, **_single_answers(con, metric, table),
+                                  **_ordered(metric, level))
     return result.value, _details(result, units=result.units)
 
 
 def _fleiss(con, metric, table):
-    result = m.fleiss_kappa(con, table, **_ratings(metric))
+    result = m.fleiss_kappa(con, table, **_single_answers(con, metric, table))
     return result.value, _details(result, units=result.units)
 
 
 def _cohen(con, metric, table):
     weights = _option(metric, ("linear", "quadratic"), "none")
-    result = m.cohen_kappa(con, table, weights=weights, **_ratings(metric))
+    result = m.cohen_kappa(con, table, weights=weights, min_units=_min_units(metric),
+                           **_single_answers(con, metric, table), **_ordered(metric, "nominal", weights))
     return result.value, _details(result, units=result.units)
 
 
 def _percent(con, metric, table):
-    result = m.percent_agreement(con, table, **_ratings(metric))
+    form = _option(metric, m.PERCENT_FORMS, "pairs")
+    result = m.percent_agreement(con, table, form=form, **_single_answers(con, metric, table))
     return result.value, _details(result, units=result.units)
 
 
@@ -167,7 +211,7 @@ def _preference(con, metric, table):
 
 def _gold(con, metric, table):
     gold_table, gold_column = metric.against
-    result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, **_ratings(metric))
+    result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, **_single_answers(con, metric, table))
     return result.accuracy, _details(result, units=result.units, ratings=result.compared)
 
 
@@ -214,6 +258,13 @@ def _details(result, **extra) -> dict:
 
 
 def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
+    try:
+        return _annotator_rows(con, metric, table)
+    except m.ChoiceNeeded:  # the overall figure is undefined for the same reason, and says so
+        return []
+
+
+def _annotator_rows(con, metric: MetricCheck, table: str) -> list[dict]:
     """Each annotator against the others (pairwise kappa, majority, alpha without them)."""
     if metric.metric == "span_f1":
         _, details = _span_f1(con, metric, table)
@@ -234,7 +285,8 @@ def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
         return []
     level = _option(metric, ("nominal", "ordinal", "interval", "ratio"), "nominal")
     weights = _option(metric, ("linear", "quadratic"), "none")
-    result = m.per_annotator_agreement(con, table, level=level, weights=weights, **_ratings(metric))
+    result = m.per_annotator_agreement(con, table, level=level, weights=weights, min_units=_min_units(metric),
+                                       **_single_answers(con, metric, table), **_ordered(metric, level, weights))
     return [a.to_dict() for a in result.annotators]
 
 

@@ -7,14 +7,22 @@ annotators) and Python does the last arithmetic on those. See docs/metrics.md.
 """
 
 from .alpha import LEVELS, krippendorff_alpha
-from .errors import MetricError
+from .errors import ChoiceNeeded, MetricError
 from .gold import gold_accuracy
-from .kappa import WEIGHTS, cohen_kappa, fleiss_kappa
+from .kappa import MIN_UNITS, WEIGHTS, cohen_kappa, fleiss_kappa
 from .per_annotator import per_annotator_agreement
+from .percent import FORMS as PERCENT_FORMS
 from .percent import percent_agreement
 from .preference import preference_agreement, ranking_preference_agreement
 from .ranking import kendall_tau, kendalls_w
-from .relation import check_one_value_per_coder
+from .relation import (
+    RepeatedAnswers,
+    check_latest_by,
+    check_one_value_per_coder,
+    latest_rows_sql,
+    latest_ties,
+    repeated_answers,
+)
 from .results import (
     AlphaResult,
     AnnotatorAgreement,
@@ -41,11 +49,14 @@ from .spans import span_agreement
 
 __all__ = [
     "LEVELS",
+    "MIN_UNITS",
+    "PERCENT_FORMS",
     "SPAN_MODES",
     "WEIGHTS",
     "AlphaResult",
     "AnnotatorAgreement",
     "AnnotatorGold",
+    "ChoiceNeeded",
     "CohenResult",
     "ConfusionMatrix",
     "FleissResult",
@@ -59,11 +70,13 @@ __all__ = [
     "PerAnnotatorResult",
     "PercentAgreementResult",
     "PreferenceResult",
+    "RepeatedAnswers",
     "SpanAgreementResult",
     "SpanPair",
     "SpanScores",
     "TauPair",
     "bootstrap_alpha",
+    "check_latest_by",
     "check_one_value_per_coder",
     "cohen_kappa",
     "fleiss_kappa",
@@ -71,10 +84,13 @@ __all__ = [
     "kendall_tau",
     "kendalls_w",
     "krippendorff_alpha",
+    "latest_rows_sql",
+    "latest_ties",
     "per_annotator_agreement",
     "percent_agreement",
     "preference_agreement",
     "ranking_preference_agreement",
+    "repeated_answers",
     "span_agreement",
 ]
 

@@ -15,6 +15,11 @@ The coincidence matrix is never built value by value when a shortcut exists:
   mid-ranks, computed exactly in integers as 2 p_c;
 - ratio: ((a - b)/(a + b))^2 has no such form, so distinct value pairs are joined within
   units and across the value margins (quadratic in the number of distinct values).
+
+Ratio data has a true zero, so a negative value means the data is not at ratio level: alpha
+is then undefined (with the count of negative values as the reason), not computed from a
+distance that a + b near zero would blow up. Ordinal alpha over text needs the categories'
+order from the caller (see `relation.require_order`).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ import duckdb
 
 from .errors import MetricError
 from .percent import AGREEMENT_CTES
-from .relation import Ratings, categories_cte, one_row, ratings, with_order
+from .relation import Ratings, categories_cte, one_row, ratings, require_order, with_order
 from .results import AlphaResult
 
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -113,11 +118,15 @@ margins AS (
 expected_pairs AS (
     SELECT coalesce(sum(2 * a.n * b.n * {distance}), 0) AS total
     FROM margins AS a JOIN margins AS b ON a.value < b.value
+),
+negatives AS (  -- over all values, pairable or not: one is enough to leave ratio level
+    SELECT count(*) AS n, min(value) AS lowest FROM ratings WHERE value < 0
 )
 SELECT {columns},
        observed_pairs.total / agreement.pairable_values AS observed,
-       expected_pairs.total / (agreement.pairable_values * (agreement.pairable_values - 1)) AS expected
-FROM agreement, observed_pairs, expected_pairs"""
+       expected_pairs.total / (agreement.pairable_values * (agreement.pairable_values - 1)) AS expected,
+       negatives.n, negatives.lowest
+FROM agreement, observed_pairs, expected_pairs, negatives"""
 
 
 def krippendorff_alpha(
@@ -137,7 +146,10 @@ def krippendorff_alpha(
 def level_ratings(con, relation, unit, coder, value, level, order=None) -> Ratings:
     check_level(level)
     source = ratings(con, relation, unit, coder, value, numeric=level in ("interval", "ratio"))
-    return with_order(con, source, order) if level == "ordinal" else source
+    if level != "ordinal":
+        return source
+    require_order(con, source, order, "ordinal alpha")
+    return with_order(con, source, order)
 
 
 def check_level(level: str) -> None:
@@ -170,7 +182,17 @@ def alpha_of(
     """Alpha over already normalised ratings (a derived relation, or one coder left out)."""
     check_level(level)
     row = one_row(con, alpha_sql(source, level, order), {**source.parameters, **(parameters or {})})
+    if level == "ratio":
+        *row, negatives, lowest = row
+        if negatives:
+            return negative_ratio_result(*row[:4], negatives, lowest)
     return alpha_result(level, *row)
+
+
+def negative_ratio_result(units, pairable_values, coders, percent, negatives, lowest) -> AlphaResult:
+    reason = (f"ratio level needs values of zero or more (ratio data has a true zero), and {negatives}"
+              f" value(s) are negative, e.g. {lowest:g}; interval level fits such data")
+    return AlphaResult(None, "ratio", units, coders, int(pairable_values), None, None, percent, reason)
 
 
 def alpha_result(level, units, pairable_values, coders, percent, observed, expected) -> AlphaResult:

@@ -79,6 +79,8 @@ def bootstrap_alpha(
         raise MetricError("the bootstrap needs at least one iteration and a confidence between 0 and 1")
     source = level_ratings(con, relation, unit, coder, value, level, order)
     point = alpha_of(con, source, level, order)
+    if point.value is None:  # no pairable unit, one value only, or negative ratio data: so is every draw
+        return dataclasses.replace(point, interval=Interval(None, None, confidence, iterations, seed, iterations))
     interval = bootstrap_interval(con, source, level, order, iterations, seed, confidence)
     return dataclasses.replace(point, interval=interval)
 

@@ -11,8 +11,12 @@ Cohen (1960, 1968) for each pair of coders on the units both rated:
 kappa_w = 1 - sum w_ck o_ck / sum w_ck e_ck with o the pair's contingency table, e the
 product of its margins divided by its size, and disagreement weights on the categories'
 ranks i, k in the category order: none [i != k], linear |i - k|, quadratic (i - k)^2.
-Unweighted this is (p_o - p_e) / (1 - p_e). The reported value is the mean over the pairs
-where kappa is defined (Light's kappa).
+Unweighted this is (p_o - p_e) / (1 - p_e). With more than two coders the reported value
+is the mean over the pairs where kappa is defined (Light's kappa), weighted by the units each
+pair shares, over the pairs that share at least `min_units` units: a pair of coders who met
+on three units would otherwise count as much as one who met on three thousand. The smaller
+pairs are still listed. A single pair is Cohen's kappa itself, whatever its size. Weights
+other than `none` need ordered categories, so text needs an explicit order.
 """
 
 from __future__ import annotations
@@ -21,8 +25,11 @@ import duckdb
 
 from .errors import MetricError
 from .percent import AGREEMENT_CTES
-from .relation import Ratings, categories_cte, execute, one_row, ratings, with_order
+from .relation import Ratings, categories_cte, execute, one_row, ratings, require_order, with_order
 from .results import CohenResult, FleissResult, PairKappa
+
+# The fewest shared units for a pair to count in a mean over pairs (here and per annotator).
+MIN_UNITS = 20
 
 WEIGHTS = {
     "none": "CAST(idx_a <> idx_b AS DOUBLE)",
@@ -143,10 +150,19 @@ def cohen_kappa(
     value: str = "value",
     weights: str = "none",
     order: list | None = None,
+    min_units: int = MIN_UNITS,
 ) -> CohenResult:
     """Cohen's kappa for every pair of coders; weights use ranks in `order` or natural order."""
-    source = with_order(con, ratings(con, relation, unit, coder, value), order)
-    return cohen_kappa_of(con, source, weights, order)
+    check_weights(weights)
+    source = weighted_ratings(con, ratings(con, relation, unit, coder, value), weights, order)
+    return cohen_kappa_of(con, source, weights, order, min_units)
+
+
+def weighted_ratings(con, source: Ratings, weights: str, order: list | None) -> Ratings:
+    """The ratings with their category order bound; weights need an order that means something."""
+    if weights != "none":
+        require_order(con, source, order, f"{weights}-weighted kappa")
+    return with_order(con, source, order)
 
 
 def check_weights(weights: str) -> None:
@@ -154,7 +170,8 @@ def check_weights(weights: str) -> None:
         raise MetricError(f"unknown weights `{weights}`; weights: {', '.join(WEIGHTS)}")
 
 
-def cohen_kappa_of(con, source: Ratings, weights: str = "none", order: list | None = None) -> CohenResult:
+def cohen_kappa_of(con, source: Ratings, weights: str = "none", order: list | None = None,
+                   min_units: int = MIN_UNITS) -> CohenResult:  # fmt: skip
     check_weights(weights)
     sql = COHEN_SQL.format(
         ratings=source.sql,
@@ -165,24 +182,40 @@ def cohen_kappa_of(con, source: Ratings, weights: str = "none", order: list | No
     rows = execute(con, sql, source.parameters).fetchall()
     units, pairable_values, coders, percent = rows[0][5:]
     pairs = tuple(PairKappa(a, b, kappa, n, agreement) for a, b, kappa, n, agreement, *_ in rows if n)
-    return cohen_result(pairs, weights, units, coders, int(pairable_values), percent)
+    return cohen_result(pairs, weights, units, coders, int(pairable_values), percent, min_units)
 
 
-def cohen_result(pairs, weights, units, coders, pairable_values, percent) -> CohenResult:
-    defined = [pair.value for pair in pairs if pair.value is not None]
+def weighted_kappa(pairs, min_units: int) -> tuple[float | None, int]:
+    """The mean of the pairs' defined kappas weighted by shared units, over the pairs sharing at
+    least `min_units` units (all of them when there is only one pair); and how many fell short."""
+    defined = [pair for pair in pairs if pair.value is not None]
+    counted = defined if len(pairs) == 1 else [pair for pair in defined if pair.units >= min_units]
+    shared = sum(pair.units for pair in counted)
+    value = sum(pair.value * pair.units for pair in counted) / shared if shared else None
+    return value, len(defined) - len(counted)
+
+
+def cohen_result(pairs, weights, units, coders, pairable_values, percent, min_units=MIN_UNITS) -> CohenResult:
+    value, small = weighted_kappa(pairs, min_units)
+    undefined = sum(1 for pair in pairs if pair.value is None)
     reason = None
     if not pairs:
         reason = "no two coders rated a common unit"
-    elif not defined:
+    elif undefined == len(pairs):
         reason = "no pair of coders has chance disagreement: each pair used one category"
+    elif value is None:
+        reason = (f"no pair of coders with a defined kappa shares {min_units} units or more"
+                  f" ({small} pair(s) share fewer; lower the minimum to count them)")
     return CohenResult(
-        value=sum(defined) / len(defined) if defined else None,
+        value=value,
         weights=weights,
         units=units,
         coders=coders,
         pairable_values=pairable_values,
         percent_agreement=percent,
         pairs=pairs,
-        undefined_pairs=len(pairs) - len(defined),
+        undefined_pairs=undefined,
+        min_units=min_units,
+        pairs_below_min_units=small,
         undefined_reason=reason,
     )

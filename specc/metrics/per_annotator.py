@@ -1,8 +1,11 @@
 """Each annotator against the others, to find the outliers of a team.
 
 Three views per annotator, all from counts in DuckDB:
-- pairwise: their mean Cohen's kappa with each other annotator, and their pooled agreement
-  (agreeing shared units / shared units over all their pairs);
+- pairwise: their Cohen's kappa with each other annotator, averaged with each pair weighted
+  by the units it shares, over the pairs sharing at least `min_units` units (the others are
+  counted in `pairs_below_min_units`, so a partner met on two units neither skews nor makes
+  the figure); and their pooled agreement (agreeing shared units / shared units over all
+  their pairs);
 - the majority of the rest: on each unit they rated, the value most of the *other* coders
   gave, when it is unique (units with a tie or no other coder are skipped); agreement and
   Cohen's kappa against it;
@@ -17,10 +20,12 @@ margin, so there alpha is recomputed once per coder.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 
 from .alpha import alpha_of, alpha_value, level_ratings
-from .kappa import KAPPA_FROM_PAIR_COUNTS, WEIGHTS, check_weights, cohen_kappa_of
+from .kappa import KAPPA_FROM_PAIR_COUNTS, MIN_UNITS, WEIGHTS, check_weights, cohen_kappa_of, weighted_ratings
 from .percent import AGREEMENT_CTES
 from .relation import Ratings, categories_cte, execute
 from .results import AnnotatorAgreement, PerAnnotatorResult
@@ -175,30 +180,36 @@ def per_annotator_agreement(
     level: str = "nominal",
     weights: str = "none",
     order: list | None = None,
+    min_units: int = MIN_UNITS,
 ) -> PerAnnotatorResult:
     check_weights(weights)
     source = level_ratings(con, relation, unit, coder, value, level, order)
+    if level != "ordinal":  # ordinal ratings have their order bound already
+        source = weighted_ratings(con, source, weights, order)
     overall = alpha_of(con, source, level, order)
     counts = dict(execute(con, CODER_RATINGS_SQL.format(ratings=source.sql), source.parameters).fetchall())
-    pairwise = pairwise_by_coder(cohen_kappa_of(con, source, weights, order).pairs)
+    pairwise = pairwise_by_coder(cohen_kappa_of(con, source, weights, order).pairs, min_units)
     majority = majority_by_coder(con, source, weights, order)
     without = alpha_without_each(con, source, level, order, list(counts))
     annotators = tuple(
         annotator(coder_name, ratings_count, pairwise, majority, without.get(coder_name), overall.value)
         for coder_name, ratings_count in counts.items()
     )
-    return PerAnnotatorResult(level, overall.value, annotators)
+    return PerAnnotatorResult(level, overall.value, annotators, min_units)
 
 
 def annotator(coder, ratings_count, pairwise, majority, alpha_without, alpha) -> AnnotatorAgreement:
-    agreement, kappa = pairwise.get(coder, (None, None))
+    mine = pairwise.get(coder, Pairwise(None, None, 0, 0, 0))
     majority_units, majority_agreement, majority_kappa = majority.get(coder, (0, None, None))
     change = alpha - alpha_without if alpha is not None and alpha_without is not None else None
     return AnnotatorAgreement(
         coder=coder,
         ratings=ratings_count,
-        agreement_with_others=agreement,
-        kappa_with_others=kappa,
+        agreement_with_others=mine.agreement,
+        kappa_with_others=mine.kappa,
+        kappa_pairs=mine.kappa_pairs,
+        kappa_units=mine.kappa_units,
+        pairs_below_min_units=mine.pairs_below_min_units,
         majority_units=majority_units,
         agreement_with_majority=majority_agreement,
         kappa_with_majority=majority_kappa,
@@ -207,23 +218,35 @@ def annotator(coder, ratings_count, pairwise, majority, alpha_without, alpha) ->
     )
 
 
-def pairwise_by_coder(pairs) -> dict:
-    """Per coder: pooled agreement over their pairs' shared units, and mean defined kappa."""
-    shared, agreeing, kappas = {}, {}, {}
+@dataclass(frozen=True)
+class Pairwise:
+    """One coder's pairs: pooled agreement, kappa weighted by shared units, and its support."""
+
+    agreement: float | None
+    kappa: float | None
+    kappa_pairs: int  # pairs in the weighted kappa
+    kappa_units: int  # the units those pairs share
+    pairs_below_min_units: int  # pairs with a defined kappa left out for sharing too few units
+
+
+def pairwise_by_coder(pairs, min_units: int = MIN_UNITS) -> dict:
+    """Per coder: pooled agreement over all their pairs' shared units, and their pairs' defined
+    kappas averaged with weights = shared units, over the pairs sharing `min_units` or more."""
+    by_coder = {}
     for pair in pairs:
         for coder in (pair.coder_a, pair.coder_b):
-            shared[coder] = shared.get(coder, 0) + pair.units
-            agreeing[coder] = agreeing.get(coder, 0) + pair.agreement * pair.units
-            if pair.value is not None:
-                kappas.setdefault(coder, []).append(pair.value)
-    return {
-        coder: (agreeing[coder] / shared[coder], mean(kappas.get(coder, [])))
-        for coder in shared
-    }
+            by_coder.setdefault(coder, []).append(pair)
+    return {coder: coder_pairwise(mine, min_units) for coder, mine in by_coder.items()}
 
 
-def mean(values: list) -> float | None:
-    return sum(values) / len(values) if values else None
+def coder_pairwise(pairs: list, min_units: int) -> Pairwise:
+    shared = sum(pair.units for pair in pairs)
+    agreement = sum(pair.agreement * pair.units for pair in pairs) / shared
+    defined = [pair for pair in pairs if pair.value is not None]
+    counted = [pair for pair in defined if pair.units >= min_units]
+    weight = sum(pair.units for pair in counted)
+    kappa = sum(pair.value * pair.units for pair in counted) / weight if weight else None
+    return Pairwise(agreement, kappa, len(counted), weight, len(defined) - len(counted))
 
 
 def majority_by_coder(con, source: Ratings, weights: str, order) -> dict:

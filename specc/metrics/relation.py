@@ -4,6 +4,12 @@ Every metric query starts from the same normalised subquery, so missing-data han
 decided once: a row whose unit, coder or value is NULL (or NaN) is missing and left out.
 Names reach SQL only through `sqlsafe.identifier`; values, such as an explicit category
 order, are bound as parameters.
+
+Two things the metrics cannot decide for the caller are checked here too: an order for
+text categories (`require_order`), and one answer per (unit, coder) — `repeated_answers`
+finds the pairs with several, `latest_rows_sql` keeps each pair's latest row by a column
+(after `latest_ties` found no pair without a single latest row), for `specc agree
+--latest-by` and for a spec table's own resolution of resubmissions.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import duckdb
 
 from ..diagnostics import did_you_mean
 from ..sqlsafe import identifier
-from .errors import MetricError
+from .errors import ChoiceNeeded, MetricError
 
 NUMERIC_TYPES = (
     "TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
@@ -111,9 +117,14 @@ def check_numeric(con: duckdb.DuckDBPyConnection, relation: str, value: str, val
         )
 
 
+def has_own_order(value_type: str) -> bool:
+    """Numbers, times and booleans are ordered by their type; text is not."""
+    return is_numeric(value_type) or value_type.upper().startswith(("DATE", "TIMESTAMP", "TIME", "BOOLEAN"))
+
+
 def natural_order_key(value_type: str) -> str:
     """Numbers sort numerically; text that reads as numbers too, then the rest as text."""
-    if is_numeric(value_type) or value_type.upper() in ("DATE", "TIMESTAMP", "TIME", "BOOLEAN"):
+    if has_own_order(value_type):
         return "value"
     return "TRY_CAST(CAST(value AS VARCHAR) AS DOUBLE) NULLS LAST, CAST(value AS VARCHAR)"
 
@@ -134,6 +145,27 @@ def categories_cte(value_type: str, order: list | None) -> str:
     )
 
 
+def require_order(con: duckdb.DuckDBPyConnection, source: Ratings, order: list | None, needed_by: str) -> None:
+    """Text categories have no order of their own, and sorting them alphabetically would
+    invent one: ordinal alpha and weighted kappa must be given the order, unless every value
+    reads as a number (`"9"` before `"10"`)."""
+    if order is not None or has_own_order(source.value_type):
+        return
+    count, examples = one_row(
+        con,
+        "SELECT count(*), list(label ORDER BY label)[1:3] FROM (SELECT DISTINCT CAST(value AS VARCHAR) AS label"
+        f" FROM ({source.sql}) WHERE TRY_CAST(CAST(value AS VARCHAR) AS DOUBLE) IS NULL)",
+        source.parameters,
+    )
+    if count:
+        shown = ", ".join(repr(example) for example in examples) + (", …" if count > len(examples) else "")
+        raise ChoiceNeeded(
+            f"{needed_by} needs the categories in order, and {count} value(s) are text with no order"
+            f" of their own ({shown})",
+            needs="order",
+        )
+
+
 def with_order(con: duckdb.DuckDBPyConnection, source: Ratings, order: list | None) -> Ratings:
     """Bind an explicit category order, after checking it covers every value in the data."""
     if order is None:
@@ -149,8 +181,8 @@ def with_order(con: duckdb.DuckDBPyConnection, source: Ratings, order: list | No
         parameters,
     )
     if missing[0]:
-        raise MetricError(
-            f"{missing[0]} value(s) are not in the category order, e.g. {missing[1]!r}"
+        raise ChoiceNeeded(
+            f"{missing[0]} value(s) are not in the category order, e.g. {missing[1]!r}", needs="placing"
         )
     return Ratings(source.sql, source.value_type, parameters)
 
@@ -166,20 +198,89 @@ def one_row(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict | None = 
     return execute(con, sql, parameters or {}).fetchall()[0]
 
 
-def check_one_value_per_coder(con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str) -> None:
-    """Pairwise metrics assume one value per (unit, coder); a spec checks this with a rule."""
-    require_columns(con, relation, unit, coder)
+# ---- one answer per (unit, coder) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepeatedAnswers:
+    """(unit, coder) pairs holding more than one answer, and one of them as an example."""
+
+    pairs: int
+    unit: object
+    coder: object
+
+    def describe(self, coder_word: str = "coder") -> str:
+        return (f"{self.pairs} (unit, {coder_word}) pair(s) have more than one answer,"
+                f" e.g. unit {self.unit!r} and {coder_word} {self.coder!r}")
+
+
+def _pairs_and_example(con, sql: str, parameters: dict | None = None) -> RepeatedAnswers | None:
+    """`sql` yields one row per offending (unit, coder) pair, as text; count them, keep the first."""
     count, example_unit, example_coder = one_row(
-        con,
-        f"SELECT count(*), min(CAST(unit AS VARCHAR)),"
-        f" arg_min(CAST(coder AS VARCHAR), CAST(unit AS VARCHAR)) FROM ("
-        f"SELECT {identifier(unit)} AS unit, {identifier(coder)} AS coder FROM {identifier(relation)}"
-        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(coder)} IS NOT NULL"
-        f" GROUP BY ALL HAVING count(*) > 1)",
+        con, f"SELECT count(*), min(unit), arg_min(coder, unit) FROM ({sql})", parameters
     )
-    if count:
+    return RepeatedAnswers(count, example_unit, example_coder) if count else None
+
+
+def repeated_answers(
+    con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str, value: str | None = None
+) -> RepeatedAnswers | None:
+    """The (unit, coder) pairs with several rows; with `value`, only rows whose value is present count."""
+    types = require_columns(con, relation, unit, coder, *([value] if value else []))
+    condition = f" AND {present(identifier(value), types[value])}" if value else ""
+    return _pairs_and_example(con, (
+        f"SELECT CAST({identifier(unit)} AS VARCHAR) AS unit, CAST({identifier(coder)} AS VARCHAR) AS coder"
+        f" FROM {identifier(relation)}"
+        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(coder)} IS NOT NULL{condition}"
+        f" GROUP BY ALL HAVING count(*) > 1"
+    ))
+
+
+def check_one_value_per_coder(
+    con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str, value: str | None = None
+) -> None:
+    """Single-answer metrics assume one value per (unit, coder): refuse data that has more."""
+    repeated = repeated_answers(con, relation, unit, coder, value)
+    if repeated:
+        raise ChoiceNeeded(
+            f"{repeated.describe()}; agreement needs one answer per unit and coder", needs="one answer"
+        )
+
+
+def latest_rows_sql(relation: str, unit: str, coder: str, by: str) -> str:
+    """SQL keeping, of each (unit, coder) pair's rows, the one with the greatest `by`: a
+    resubmission replaces the earlier answer. Rows with no unit or coder are kept as they are.
+    Which row wins a tie is arbitrary, so check `latest_ties` first."""
+    partition = f"PARTITION BY {identifier(unit)}, {identifier(coder)}"
+    return (
+        f"SELECT * FROM {identifier(relation)}"
+        f" QUALIFY {identifier(unit)} IS NULL OR {identifier(coder)} IS NULL"
+        f" OR row_number() OVER ({partition} ORDER BY {identifier(by)} DESC NULLS LAST) = 1"
+    )
+
+
+def latest_ties(con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str, by: str) -> RepeatedAnswers | None:
+    """The (unit, coder) pairs of several rows with no single latest one: their greatest `by`
+    is shared by two rows, or one of their rows has no `by` at all (it could be the latest)."""
+    require_columns(con, relation, unit, coder, by)
+    column = identifier(by)
+    keys = f"{identifier(unit)}, {identifier(coder)}"
+    return _pairs_and_example(con, (
+        f"SELECT CAST(unit AS VARCHAR) AS unit, CAST(coder AS VARCHAR) AS coder FROM ("
+        f"SELECT {identifier(unit)} AS unit, {identifier(coder)} AS coder, {column} AS latest_by,"
+        f" max({column}) OVER (PARTITION BY {keys}) AS latest FROM {identifier(relation)}"
+        f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(coder)} IS NOT NULL)"
+        f" GROUP BY unit, coder HAVING count(*) > 1"
+        f" AND (count(latest_by) < count(*) OR count(*) FILTER (WHERE latest_by = latest) > 1)"
+    ))
+
+
+def check_latest_by(con: duckdb.DuckDBPyConnection, relation: str, unit: str, coder: str, by: str) -> None:
+    """Refuse to pick a latest row where the data does not say which one it is."""
+    ties = latest_ties(con, relation, unit, coder, by)
+    if ties:
         raise MetricError(
-            f"{count} (unit, coder) pair(s) have more than one row, e.g. unit {example_unit!r}"
-            f" and coder {example_coder!r};"
-            " agreement needs one value per coder and unit"
+            f"{ties.pairs} (unit, coder) pair(s) have no single latest row by `{by}`"
+            f" (two rows share the greatest `{by}`, or a row has none),"
+            f" e.g. unit {ties.unit!r} and coder {ties.coder!r}"
         )

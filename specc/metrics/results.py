@@ -8,7 +8,7 @@ pass or fail on a number that was never computed.
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 def plain(value):
@@ -55,11 +55,15 @@ class AlphaResult(_Serialisable):
 
 @dataclass(frozen=True)
 class PercentAgreementResult(_Serialisable):
+    """`value` is the `form` asked for; `forms` holds all three (`pairs`, `pooled`, `unanimous`)."""
+
     value: float | None
     units: int
     coders: int
     pairable_values: int
     undefined_reason: str | None = None
+    form: str = "pairs"
+    forms: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,8 @@ class CohenResult(_Serialisable):
     percent_agreement: float | None
     pairs: tuple[PairKappa, ...]
     undefined_pairs: int
+    min_units: int = 20  # pairs sharing fewer units are listed but left out of the mean
+    pairs_below_min_units: int = 0
     undefined_reason: str | None = None
 
 
@@ -110,7 +116,10 @@ class AnnotatorAgreement(_Serialisable):
     coder: object
     ratings: int
     agreement_with_others: float | None
-    kappa_with_others: float | None
+    kappa_with_others: float | None  # weighted by shared units, over pairs sharing min_units or more
+    kappa_pairs: int  # the pairs in kappa_with_others
+    kappa_units: int  # the units they share: the figure's support
+    pairs_below_min_units: int  # pairs with a kappa, left out for sharing fewer than min_units
     majority_units: int
     agreement_with_majority: float | None
     kappa_with_majority: float | None
@@ -123,6 +132,7 @@ class PerAnnotatorResult(_Serialisable):
     level: str
     alpha: float | None
     annotators: tuple[AnnotatorAgreement, ...]
+    min_units: int = 20
 
 
 @dataclass(frozen=True)

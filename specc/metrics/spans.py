@@ -11,9 +11,11 @@ Modes (after SemEval-2013 Task 9 and Batista's nervaluate), the score of a candi
            and type)
 - type:    overlapping with the same label -> 1
 
+An annotator's spans in a unit are a set: the same (start, end, label) given twice is one
+span (the repeat is a data fault, reported by the spec's own checks, not a second answer).
 Matching is one-to-one within each unit and pair of annotators, greedy over candidate pairs
 in a fixed order: higher score, then more characters in common, then A's start, A's end,
-B's start, B's end, then row order. Greedy matching over a strict order equals repeatedly
+B's start, B's end, then the label. Greedy matching over a strict order equals repeatedly
 taking every candidate that is first in that order for both its spans ("locally
 dominant") and discarding the candidates those spans had; a recursive CTE does the rounds.
 
@@ -24,9 +26,10 @@ and F1 over the pairs where each is defined.
 
 Empty annotations: a unit counts for a pair when both annotators annotated it. An
 annotator annotated a unit when they have a span in it, or a row for it with NULL start or
-end (an explicit "no entities" row), or a row for it in the optional `annotated` relation.
-A unit where neither found an entity adds no spans; a pair with no spans at all has
-undefined scores.
+end (an explicit "annotated, found nothing" row, which the tool-export readers write for an
+empty annotation), or a row for it in the optional `annotated` relation. A unit where one
+annotator found nothing counts all the other's spans as unmatched; a unit where neither
+found an entity adds no spans; a pair with no spans at all has undefined scores.
 """
 
 from __future__ import annotations
@@ -54,9 +57,9 @@ WITH span_rows AS (  -- the only CTE that reads the caller's relations, so no na
     SELECT {unit} AS unit, {annotator} AS annotator, {start} AS start, {end} AS stop, {label} AS label
     FROM {relation} WHERE {unit} IS NOT NULL AND {annotator} IS NOT NULL{annotated}
 ),
-spans AS (
+spans AS (  -- an annotator's spans are a set: the same span given twice is one span
     SELECT row_number() OVER (ORDER BY unit, annotator, start, stop, label) AS span_id, *
-    FROM span_rows WHERE start IS NOT NULL AND stop IS NOT NULL
+    FROM (SELECT DISTINCT * FROM span_rows WHERE start IS NOT NULL AND stop IS NOT NULL)
 ),
 annotated AS (
     SELECT DISTINCT unit, annotator FROM span_rows

@@ -25,6 +25,11 @@ rebuilt as its tokens joined by single spaces, and offsets are counted in that t
 | `annotator`, `file` | the file's stem, and its name |
 | `line` | the line of its first token in the file |
 
+A sentence without any entity gives one row with `start`, `end`, `label`, `span_text` and
+`tokens` null (and `line` its first token's line): the annotator tagged it and found nothing,
+which span agreement counts against the other annotators' entities (and `required` does
+not report).
+
 A span starts at `B-X`, and also — as `conlleval` reads it — at an `I-X` that does not
 follow `B-X` or `I-X` (after `O`, after another type, or first in the sentence); it goes on
 over the `I-X` that follow. So IOB1 files (CoNLL-2003's original tagging) read right, and an
@@ -112,7 +117,11 @@ class ConllReader:
                    any_value(doc) AS doc, sentence, any_value(text) AS text,
                    min(start) AS start, max("end") AS "end", arg_min({entity}, line) AS label,
                    count(*) AS tokens
-            FROM ({chunked}) WHERE inside GROUP BY file, sentence, chunk"""
+            FROM ({chunked}) WHERE inside GROUP BY file, sentence, chunk
+            UNION ALL  -- a sentence without a name was annotated all the same: one row says so
+            SELECT file, min(line), any_value(file_name), any_value(annotator), any_value(doc), sentence,
+                   any_value(text), NULL, NULL, NULL, NULL
+            FROM ({chunked}) GROUP BY file, sentence HAVING NOT bool_or(inside)"""
         columns = {name: identifier(name) for name in
                    ("doc", "sentence", "start", "end", "label", "text", "tokens", "annotator", "line")}
         columns["file"] = "file_name"

@@ -8,7 +8,10 @@ Which rows come out depends on the columns the declared table asks for:
 **Sequence labelling** (the table declares `start` or `end`): one row per span, in file, line
 and span order. Spans come from `label` or `labels` as `[start, end, "TAG"]` triples, or from
 `entities` as objects `{"start_offset", "end_offset", "label"}` (doccano's relation export;
-an object may carry its own `user` or `annotator`). Columns:
+an object may carry its own `user` or `annotator`). A record with no span (`"label": []`, or
+null) gives one row with `start`, `end`, `label` and `span_text` null: the annotator
+annotated it and found nothing, which span agreement counts against the other annotators'
+spans (and which `required` does not report; see docs/metrics.md). Columns:
 
 | column | value |
 |---|---|
@@ -89,11 +92,9 @@ class DoccanoReader:
                       {offset.format(_span_part('span', 1, 'end_offset'))} AS span_end,
                       json_extract_string({_span_part('span', 2, 'label')}, '$') AS span_label,
                       json_extract_string({TEXT}, '$') AS record_text
-            FROM (SELECT file, line, record, j,
-                         unnest(json_transform(spans, '["JSON"]')) AS span,
-                         generate_subscripts(json_transform(spans, '["JSON"]'), 1) AS index
-                  FROM (SELECT *, {_first_present(SPAN_KEYS)[0]} AS spans FROM {identifier(records)})
-                  WHERE json_type(spans) = 'ARRAY')
+            FROM (SELECT file, line, record, j, unnest(spans) AS span, generate_subscripts(spans, 1) AS index
+                  FROM (SELECT *, {_spans_or_nothing(_first_present(SPAN_KEYS)[0])} AS spans
+                        FROM {identifier(records)}))
             ORDER BY file, line, index""", binding)
         columns = {
             "id": RECORD_ID,
@@ -130,6 +131,13 @@ class DoccanoReader:
         select = (f"SELECT {common.projections(binding, projections)} FROM (SELECT {one_per_label}* FROM ({labelled})) "
                   f"ORDER BY file, line, index")
         return common.finish(con, binding, select, records)
+
+
+def _spans_or_nothing(value: str) -> str:
+    """The record's spans as a list of JSON values; a record with none (`[]` or null) gives one
+    NULL, which becomes its "annotated, found nothing" row."""
+    return (f"CASE WHEN json_type({value}) = 'ARRAY' AND json_array_length({value}) > 0 "
+            f"THEN json_transform({value}, '[\"JSON\"]') ELSE [NULL::JSON] END")
 
 
 def _span_part(span: str, index: int, name: str) -> str:

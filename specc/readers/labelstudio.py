@@ -43,6 +43,13 @@ keeps the result items whose `from_name` is `sentiment`, whatever their type. Pr
 (model pre-annotations) are not read: they are not an annotator's work. Cancelled (skipped)
 annotations carry no result items, so they give no rows unless the table is an annotations table.
 
+**An annotation that found nothing.** For a span table, a submitted annotation with no span
+result (an empty `result`, or only results of other controls) gives one row with the task's
+and the annotation's columns and the result's columns (`start`, `end`, `label`,
+`span_text`, `from_name`, …) null: the annotator annotated the task and marked nothing, which
+span agreement counts against the other annotators' spans (and `required` does not report).
+A cancelled annotation gives no such row.
+
 A malformed export (invalid JSON, not a list, a task without `annotations`, a result without
 `value`, a span with offsets that are not whole numbers, …) is one `UsageError` naming the
 file, the task (index and id) and the field as a JSON path.
@@ -129,6 +136,7 @@ class LabelStudioReader:
         declared = [c.name.text for c in table.columns]
         selector = _selector(binding.path)
         types = result_types(binding.table, declared, selector, binding.path)
+        spans = bool(set(declared) & set(RESULT_KINDS["spans"][0]))
         levels = _Levels(binding.table)
         output = identifier(f"{_TEMP_PREFIX}_{binding.table}")
         try:
@@ -139,9 +147,9 @@ class LabelStudioReader:
             columns, parameters = _columns(con, table, types, data_keys, levels.tasks)
             if len(binding.files) > 1:
                 columns.append(("filename", "filename"))
-            _build(con, levels, output, columns, parameters, types, selector)
+            _build(con, levels, output, columns, parameters, types, selector, spans)
             if selector is not None:
-                _check_selector(con, levels, output, selector, binding.path)
+                _check_selector(con, levels, selector, binding.path)
         except duckdb.Error as exc:
             raise UsageError(f"cannot read the Label Studio export: {_first_line(exc)}", where=binding.path) from None
         finally:
@@ -387,24 +395,55 @@ def _data_column(con, tasks: str, name: str, declared: ast.TypeRef) -> tuple[str
     return f"json_transform({value}, ?)", [structure]
 
 
-def _build(con, levels: _Levels, output: str, columns, parameters, types, selector) -> None:
+def _build(con, levels: _Levels, output: str, columns, parameters, types, selector, spans: bool) -> None:
     projections = ", ".join(f"{expression} AS {identifier(name)}" for name, expression in columns) or "NULL AS __empty"
     if types is None:
-        level, order = "annotation", "filename, task_index, annotation_index"
-        where = "json_type(a) = 'OBJECT'"
-    else:
-        level, order = "result", "filename, task_index, annotation_index, result_index"
-        where = "json_type(r) = 'OBJECT'"
-        if types:
-            where += f" AND result_type IN ({', '.join(literal(t) for t in types)})"
-        if selector is not None:
-            where += f" AND r->>'from_name' = {literal(selector)}"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE {output} AS "
-                f"SELECT {projections} FROM {_joined(levels, level)} WHERE {where} ORDER BY {order}", parameters)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {output} AS SELECT {projections} "
+                    f"FROM {_joined(levels, 'annotation')} WHERE json_type(a) = 'OBJECT' "
+                    f"ORDER BY filename, task_index, annotation_index", parameters)
+        return
+    where = _result_filter(types, selector)
+    rows = f"SELECT {projections}, {_ORDER_COLUMNS} FROM {_joined(levels, 'result')} WHERE {where}"
+    if spans:  # an annotation that marked no span still annotated the task: one row says so
+        rows += f" UNION ALL {_found_nothing(levels, columns, where)}"
+        parameters = parameters + parameters
+    order = ", ".join(f"__order_{level}" for level in ("file", "task", "annotation", "result"))
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {output} AS SELECT * EXCLUDE ({order}) FROM ({rows}) "
+                f"ORDER BY {order} NULLS FIRST", parameters)
 
 
-def _check_selector(con, levels: _Levels, output: str, selector: str, where: str) -> None:
-    if con.execute(f"SELECT count(*) FROM {output}").fetchall()[0][0]:
+# Where a row comes from in the export, to keep the rows in export order.
+_ORDER_COLUMNS = ("filename AS __order_file, task_index AS __order_task, annotation_index AS __order_annotation, "
+                  "result_index AS __order_result")
+
+
+def _result_filter(types, selector) -> str:
+    """The result items a table reads: of its kinds, from the selected control."""
+    where = "json_type(r) = 'OBJECT'"
+    if types:
+        where += f" AND result_type IN ({', '.join(literal(t) for t in types)})"
+    if selector is not None:
+        where += f" AND r->>'from_name' = {literal(selector)}"
+    return where
+
+
+def _found_nothing(levels: _Levels, columns, where: str) -> str:
+    """One row per submitted annotation with no result item the table reads: the task's and the
+    annotation's columns filled, the result's empty. Skipped (cancelled) annotations are not
+    annotations of the task, so they give none."""
+    projections = ", ".join(f"{'NULL' if name in RESULT_COLUMNS else expression} AS {identifier(name)}"
+                            for name, expression in columns) or "NULL AS __empty"
+    kept = f"SELECT filename, task_index, annotation_index FROM {levels.results} WHERE {where}"
+    return (f"SELECT {projections}, {_ORDER_COLUMNS.replace('result_index', 'NULL')} "
+            f"FROM {levels.annotations} ANTI JOIN ({kept}) USING (filename, task_index, annotation_index) "
+            f"JOIN {levels.tasks} USING (filename, task_index) "
+            f"WHERE json_type(a) = 'OBJECT' AND coalesce(_was_cancelled, 'false') <> 'true'")
+
+
+def _check_selector(con, levels: _Levels, selector: str, where: str) -> None:
+    selected = con.execute(f"SELECT count(*) FROM {levels.results} WHERE json_type(r) = 'OBJECT' "
+                           f"AND r->>'from_name' = {literal(selector)}").fetchall()[0][0]
+    if selected:
         return
     controls = [row[0] for row in con.execute(
         f"SELECT DISTINCT r->>'from_name' AS name FROM {levels.results} "

@@ -64,9 +64,13 @@ def test_cohen_kappa_mean_over_pairs(project):
     by_coder = {"a": ["happy", "sad", "angry", "happy"], "b": ["happy", "sad", "sad", "happy"],
                 "c": ["happy", "angry", "angry", "sad"]}
     pairs = [("a", "b"), ("a", "c"), ("b", "c")]
-    expected = sum(cohen_kappa_score(by_coder[x], by_coder[y]) for x, y in pairs) / 3
+    expected = [cohen_kappa_score(by_coder[x], by_coder[y]) for x, y in pairs]
     metric, _ = _metric(project, "cohen_kappa")
-    assert metric.value == pytest.approx(expected, abs=1e-9)
+    assert [pair["value"] for pair in metric.details["pairs"]] == pytest.approx(expected, abs=1e-9)
+    # each pair shares 4 units, under the default minimum of 20 for a mean over pairs
+    # (tests/metrics/test_item7_kappa_support.py shows the weighted mean)
+    assert metric.value is None and metric.details["pairs_below_min_units"] == 3
+    assert "shares 20 units or more" in metric.details["undefined_reason"]
 
 
 def test_alpha_matches_the_krippendorff_package(project):

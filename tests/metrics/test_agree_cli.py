@@ -130,7 +130,9 @@ def test_duplicate_ratings(tmp_path):
     path = tmp_path / "twice.csv"
     path.write_text("item,annotator,label\n1,A,x\n1,A,y\n1,B,x\n")
     result = agree(*columns(path))
-    assert result.exit_code == 2 and "more than one row" in result.output
+    assert result.exit_code == 2
+    assert "1 (unit, coder) pair(s) have more than one answer, e.g. unit '1' and coder 'A'" in result.output
+    assert "--latest-by COLUMN" in result.output
 
 
 def test_option_mistakes(csv_path):

@@ -155,7 +155,7 @@ def test_cohen_matches_sklearn_and_statsmodels(con, seed):
     result = cohen_kappa(con, table(con, "pairs", long_form(matrix)), weights=weights)
     labels = np.unique(matrix[~np.isnan(matrix)])
     by_pair = {(pair.coder_a, pair.coder_b): pair for pair in result.pairs}
-    expected_values = []
+    expected_values = []  # (kappa, shared units) of each pair where kappa is defined
     for a in range(coders):
         for b in range(a + 1, coders):
             shared = ~np.isnan(matrix[a]) & ~np.isnan(matrix[b])
@@ -167,5 +167,10 @@ def test_cohen_matches_sklearn_and_statsmodels(con, seed):
             assert pair.units == shared.sum()
             assert_close(pair.value, reference)
             if reference is not None:
-                expected_values.append(reference)
-    assert_close(result.value, float(np.mean(expected_values)) if expected_values else None)
+                expected_values.append((reference, int(shared.sum())))
+    # the mean over pairs weights each by its shared units, counting pairs of 20 units or more
+    # (every pair when there is only one)
+    counted = [(k, n) for k, n in expected_values if len(by_pair) == 1 or n >= 20]
+    weight = sum(n for _, n in counted)
+    assert_close(result.value, sum(k * n for k, n in counted) / weight if weight else None)
+    assert result.pairs_below_min_units == len(expected_values) - len(counted)

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from metric_tables import table
 
-from specc.metrics import MetricError, cohen_kappa, fleiss_kappa, percent_agreement
+from specc.metrics import ChoiceNeeded, MetricError, cohen_kappa, fleiss_kappa, percent_agreement
 
 # Fleiss (1971) as tabulated on Wikipedia: 10 subjects, 14 raters, 5 categories.
 FLEISS_1971 = [
@@ -89,8 +89,9 @@ def test_weighted_cohen_uses_declared_order(con):
     linear = cohen_kappa(con, name, weights="linear", order=["low", "mid", "high"])
     # observed weighted disagreement 4/3; margins uniform -> expected (2*1 + 2*2 + 2*1)/9 = 8/9 (x3 cells)
     assert linear.value == pytest.approx(1 - (4 / 3) / (8 / 9))
-    alphabetical = cohen_kappa(con, name, weights="linear")  # high < low < mid: different distances
-    assert alphabetical.value != pytest.approx(linear.value)
+    # without the order, text would sort high < low < mid: refused rather than guessed
+    with pytest.raises(ChoiceNeeded, match=r"linear-weighted kappa needs the categories in order, and 3 value\(s\)"):
+        cohen_kappa(con, name, weights="linear")
 
 
 def test_cohen_pair_with_one_category_is_undefined(con):
