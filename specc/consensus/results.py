@@ -96,7 +96,6 @@ class BradleyTerryConsensus(_Serialisable):
     comparisons: int
     annotators: int
     smoothing: float
-    pooled: bool
     convergence: Convergence
     skills: tuple[JudgeAgreement, ...]
 
