@@ -146,8 +146,9 @@ def fit(engine: Engine, smoothing: float, tolerance: float, max_iterations: int)
 # (1 is best; equal scores by response order), and the judgements it rests on.
 SCORES_SQL = """SELECT u.unit AS unit, i.response AS response, s.theta AS score,
        row_number() OVER (PARTITION BY s.unit_id ORDER BY s.theta DESC, i.response) AS rank,
-       coalesce(t.wins, 0) AS wins, coalesce(t.losses, 0) AS losses, coalesce(t.ties, 0) AS ties,
-       coalesce(t.wins, 0) + coalesce(t.losses, 0) + coalesce(t.ties, 0) AS comparisons
+       CAST(coalesce(t.wins, 0) AS BIGINT) AS wins, CAST(coalesce(t.losses, 0) AS BIGINT) AS losses,
+       CAST(coalesce(t.ties, 0) AS BIGINT) AS ties,
+       CAST(coalesce(t.wins, 0) + coalesce(t.losses, 0) + coalesce(t.ties, 0) AS BIGINT) AS comparisons
 FROM {bt_strength} AS s
 JOIN {bt_items} AS i ON i.item_id = s.item_id
 JOIN {bt_units} AS u ON u.unit_id = s.unit_id
