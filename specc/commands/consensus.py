@@ -72,8 +72,10 @@ def consensus(spec_path, data, out, method, task_name, tolerance, max_iterations
     except ConsensusError as exc:
         raise UsageError(str(exc), where=str(spec_path)) from None
     tables = [task.table.text] + ([gold_columns.relation] if gold_columns else [])
-    engine = Engine(_load(spec, data, tables, out, threads, memory_limit))
-    where = _bound_path(spec, data, task.table.text)
+    bindings = default_bindings(spec)
+    bindings.update(parse_data_arguments(data, spec))
+    engine = Engine(_load(spec, bindings, tables, out, threads, memory_limit))
+    where = bindings[task.table.text].path
     try:
         summary = _run(engine, spec, task, method, settings, gold_columns, out)
     except ConsensusError as exc:
@@ -97,9 +99,8 @@ def _check_options(method: str, settings: dict, gold: str | None) -> None:
         raise ConsensusError(f"--tolerance must be above 0, not {settings['tolerance']}")
 
 
-def _load(spec, data, tables: list[str], out: Path, threads, memory_limit) -> duckdb.DuckDBPyConnection:
-    bindings = default_bindings(spec)
-    bindings.update(parse_data_arguments(data, spec))
+def _load(spec, bindings: dict, tables: list[str], out: Path, threads, memory_limit) -> duckdb.DuckDBPyConnection:
+    """Load the tables the method reads, then lock DuckDB down but for the output's folder."""
     missing = [table for table in tables if table not in bindings]
     if missing:
         raise UsageError(f"no data for table {', '.join(f'`{m}`' for m in missing)}; bind with `--data DIR`"
@@ -112,12 +113,6 @@ def _load(spec, data, tables: list[str], out: Path, threads, memory_limit) -> du
     out.parent.mkdir(parents=True, exist_ok=True)
     lock_down(con, out.parent)
     return con
-
-
-def _bound_path(spec, data, table: str) -> str:
-    bindings = default_bindings(spec)
-    bindings.update(parse_data_arguments(data, spec))
-    return bindings[table].path
 
 
 def _run(engine: Engine, spec, task, method: str, settings: dict, gold_columns, out: Path) -> dict:

@@ -22,7 +22,7 @@ from .results import AnnotatorSkill, LabelConsensus
 
 __all__ = [
     "LABEL_METHODS", "AnnotatorSkill", "ConsensusError", "Engine", "GoldColumns", "LabelColumns",
-    "LabelConsensus", "LabelOptions", "annotator_skill", "consensus_labels",
+    "LabelConsensus", "LabelOptions", "annotator_skill", "consensus_labels", "task_skill",
 ]  # fmt: skip
 
 
@@ -45,3 +45,16 @@ def annotator_skill(con, relation: str, unit: str, annotator: str, label: str, m
     """Each annotator's confusion matrix and accuracy against the consensus of `method`, with
     the number of units it rests on (and Dawid–Skene's estimated matrix): for reports."""
     return consensus_labels(con, relation, unit, annotator, label, method=method, **options).skills
+
+
+def task_skill(con, spec, task: str, method: str = "dawid_skene", **options) -> tuple[AnnotatorSkill, ...]:
+    """`annotator_skill` for a classification or rating task of a checked spec whose table is
+    bound in `con` (as in the runner); ties follow the task's taxonomy order."""
+    from .tasks import LABEL_KINDS, columns_for, label_order
+
+    declared = spec.tasks[task]
+    if declared.kind.text not in LABEL_KINDS:
+        raise ConsensusError(f"annotator skill needs a classification or rating task; `{task}` is {declared.kind.text}")
+    columns = columns_for(declared)
+    options.setdefault("order", label_order(spec, declared))
+    return annotator_skill(con, columns.relation, columns.unit, columns.annotator, columns.label, method, **options)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..metrics.errors import MetricError
 from ..metrics.relation import column_types, natural_order_key, present
 from ..sqlsafe import identifier
 from .engine import Engine
@@ -45,7 +46,7 @@ class Crowd:
 def require_columns(engine: Engine, relation: str, *names: str) -> dict[str, str]:
     try:
         types = column_types(engine.con, relation)
-    except Exception as exc:  # MetricError: no such relation
+    except MetricError as exc:  # no such relation
         raise ConsensusError(str(exc)) from None
     for name in names:
         if name not in types:

@@ -143,3 +143,17 @@ def test_bad_inputs_exit_2(tmp_path):
     assert "judgments.csv: error: 1 unit(s) have more than one label from the same annotator" in result.output
     assert not (tmp_path / "l.parquet").exists()
     assert consensus(tmp_path / "none.aspec", "--out", tmp_path / "l.parquet").exit_code == 2
+
+
+def test_task_skill_for_reports():
+    from specc.consensus import task_skill
+    from specc.inputs import default_bindings, load_table, parse_data_arguments
+    from specc.resolve import load_checked
+
+    spec = load_checked(SPECS / "support_intents" / "support_intents.aspec")
+    bindings = {**default_bindings(spec), **parse_data_arguments((str(SPECS / "support_intents" / "dirty"),), spec)}
+    con = duckdb.connect()
+    load_table(con, spec, bindings["annotations"])
+    skills = {s.annotator: s for s in task_skill(con, spec, "intents", method="majority")}
+    assert (skills["raj"].units, skills["raj"].agreed, skills["raj"].confusion.count("shipping_delay", "order_status")) == (9, 8, 1)
+    assert [row[0] for row in con.execute("SHOW TABLES").fetchall()] == ["annotations"]  # scratch tables dropped
