@@ -94,7 +94,8 @@ def _create_labels(engine: Engine, label_type: str, order: tuple | None) -> None
     engine.create("labels", sql, parameters)
 
 
-VOTES_SQL = """SELECT u.unit_id, a.annotator_id, l.label_id, count(*) AS n
+VOTES_SQL = """SELECT CAST(u.unit_id AS INTEGER) AS unit_id, CAST(a.annotator_id AS INTEGER) AS annotator_id,
+       CAST(l.label_id AS INTEGER) AS label_id, CAST(count(*) AS INTEGER) AS n
 FROM {rows} AS r
 JOIN {units} AS u ON u.unit = r.unit
 JOIN {annotators} AS a ON a.annotator = r.annotator
