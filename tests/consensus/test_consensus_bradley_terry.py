@@ -39,7 +39,7 @@ def scores(engine):
     return {(unit, response): (score, rank) for unit, response, score, rank, *_ in engine.fetch(scores_query(engine))}
 
 
-@pytest.mark.parametrize("smoothing", [0.1, 1.0])
+@pytest.mark.parametrize("smoothing", [0.5, 1.0])
 def test_same_scores_as_choix(con, smoothing):
     rows = random_judgements(seed=4)
     load(con, rows)
