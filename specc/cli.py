@@ -37,9 +37,9 @@ def cli() -> None:
 
 
 def _register() -> None:
-    from .commands import agree, check, compile, fmt, init, lint
+    from .commands import agree, check, compile, consensus, fmt, init, lint
 
-    for command in (lint.lint, fmt.fmt, compile.compile, check.check, agree.agree, init.init):
+    for command in (lint.lint, fmt.fmt, compile.compile, check.check, agree.agree, init.init, consensus.consensus):
         cli.add_command(command)
 
 
