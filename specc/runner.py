@@ -21,6 +21,7 @@ from .checks.base import Check, MetricCheck, Plan
 from .diagnostics import UsageError
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable, load_table
 from .plan import build_plan, task_for_metric
+from .progress import Progress, ProgressEvent
 from .resolve import CheckedSpec
 from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, InputResult, RunResult,
                       SpecInfo, TableCompliance, Threshold)
@@ -34,6 +35,7 @@ class RunOptions:
     memory_limit: str | None = None
     fail_on: str = "error"  # error | warn
     quarantine: Path | None = None
+    progress: "Progress | None" = None  # called with a ProgressEvent at each step (specc.progress)
 
 
 @dataclass
@@ -44,6 +46,13 @@ class _Run:
     bound: dict[str, BoundTable] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     statements_run: list[str] = field(default_factory=list)
+
+    started: float = field(default_factory=time.perf_counter)
+
+    def report(self, phase: str, table: str | None = None, check: str | None = None,
+               done: int | None = None, total: int | None = None) -> None:
+        if self.options.progress is not None:
+            self.options.progress(ProgressEvent(phase, table, check, done, total, time.perf_counter() - self.started))
 
     def query(self, sql: str, parameters=None):
         self.statements_run.append(sql)
@@ -79,9 +88,10 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
     state = _Run(spec, options, connect(options))
-    for name, binding in bindings.items():
-        if name in spec.tables:
-            state.bound[name] = load_table(state.con, spec, binding)
+    loading = [name for name in bindings if name in spec.tables]
+    for index, name in enumerate(loading):
+        state.report("load", table=name, done=index, total=len(loading))
+        state.bound[name] = load_table(state.con, spec, bindings[name])
     if options.quarantine is not None:
         options.quarantine.mkdir(parents=True, exist_ok=True)
     lock_down(state.con, options.quarantine)
@@ -90,9 +100,11 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     results = _run_checks(state, plan)
     results.extend(_run_metrics(state, plan.metrics))
     checked_at = time.perf_counter()
+    state.report("compliance")
     compliance, breakdowns = _score_rows(state, plan, results)
     state.timings["check_seconds"] = checked_at - started - state.timings["load_seconds"]
     state.timings["total_seconds"] = time.perf_counter() - started
+    state.report("done")
     return _result(state, results, compliance, breakdowns), state
 
 
@@ -103,7 +115,10 @@ def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
     counts: dict[str, tuple[int, int, str]] = {}
     measured: dict[str, dict] = {}  # whole-table checks: what their condition compared
     errors: dict[str, str] = {}
-    for statement in sql_backend.statements(plan):
+    statements = sql_backend.statements(plan)
+    for index, statement in enumerate(statements):
+        state.report("checks", table=statement.relation.table, check=statement.checks[0].id if statement.checks else None,
+                     done=index, total=len(statements))
         try:
             if statement.kind == "raw":
                 _ensure_single_select(state.con, statement.checks[0])
@@ -197,7 +212,8 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
     from .checks.metrics import evaluate_metric
 
     results = []
-    for metric in metrics:
+    for index, metric in enumerate(metrics):
+        state.report("metrics", table=metric.table, check=metric.id, done=index, total=len(metrics))
         common = dict(id=metric.id, kind="metric", table=metric.table, scope="metric", severity=metric.severity,
                       message=metric.message, threshold=_metric_threshold(metric), source=metric.source)
         try:

@@ -1,0 +1,55 @@
+"""The engine interface: what the runner, the metrics and quarantine need from a SQL engine.
+
+The contract is deliberately the small part of a DuckDB connection that specc uses, so the
+metrics (`specc.metrics`, which take a `con`) run unchanged on any engine:
+
+- `execute(sql, parameters=())` runs one statement written in DuckDB's dialect and returns a
+  cursor with `fetchall()`, `fetchone()` and `description` (a sequence whose items start with
+  the column name). Parameters are positional `?` or named `$name` (a dict), as in DuckDB.
+- `create_table(name, select_sql, parameters=())` materialises a small or large intermediate
+  result once (failing keys of a group check, per-row verdicts), so every consumer reads it.
+- `load(spec, binding, options) -> BoundTable` binds a delivery's files (or an existing table
+  of the engine) to a spec table, with exact casts (`specc.casts`).
+- `copy_to_parquet(select_sql, path)` writes a result file atomically (quarantine, labels);
+  `write_table(select_sql, name)` writes a result table of the engine.
+- `lock_down(writable)` takes away everything but reading the bound tables (and writing the
+  given folder), for raw SQL rules.
+- `interrupt()` stops the running statement (time limits, SIGINT); `close()` frees everything.
+
+`name` is the engine's name (`duckdb`, `spark`, `postgres`) and `dialect` its sqlglot dialect.
+No engine ever returns data rows beyond counts, samples and the metrics' small count tables.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Protocol, Sequence
+
+
+class Cursor(Protocol):
+    description: Sequence[tuple]
+
+    def fetchall(self) -> list[tuple]: ...
+
+    def fetchone(self) -> tuple | None: ...
+
+
+class Engine(Protocol):
+    name: str
+    dialect: str
+
+    def execute(self, sql: str, parameters: Sequence | dict = ()) -> Cursor: ...
+
+    def create_table(self, name: str, select_sql: str, parameters: Sequence | dict = ()) -> None: ...
+
+    def load(self, spec: Any, binding: Any, overrides: dict | None = None) -> Any: ...
+
+    def copy_to_parquet(self, select_sql: str, path: Path) -> None: ...
+
+    def write_table(self, select_sql: str, name: str) -> None: ...
+
+    def lock_down(self, writable: Path | None) -> None: ...
+
+    def interrupt(self) -> None: ...
+
+    def close(self) -> None: ...
