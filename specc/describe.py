@@ -235,9 +235,19 @@ def label_words(checked, type_ref, style: Style = PLAIN) -> str | None:
 
 def column_statements(checked, table: ast.Table, style: Style = PLAIN) -> list[Statement]:
     """The built-in checks a table's column declarations switch on, named as the planner names them."""
+    name = table.name.text
     statements = []
+    if table.allow_empty is None:
+        statements.append(Statement(f"{name}.not_empty", "error", f"{style.code(name)} must hold at least one row",
+                                    name, "column"))
     for column in table.columns:
         statements.extend(_column(checked, table, column, style))
+    if table.latest is not None:
+        keys = each_of(style.names(table.latest_keys))
+        statements.append(Statement(
+            f"{name}.latest_tie", "error",
+            f"the latest row of {keys} (by {style.code(table.latest.column.text)}) replaces earlier ones and must "
+            "not tie with another", name, "column"))
     if table.primary_key:
         subject = each_of(style.names(table.primary_key))
         statements.append(Statement(f"{table.name.text}.primary_key", "error", f"{subject} must appear only once",

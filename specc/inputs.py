@@ -56,6 +56,8 @@ class BoundTable:
     type_checked: tuple[str, ...]  # columns whose cast can fail: flagged, and checked by `.type`
     has_file_column: bool = False  # several files: each row's file is in FILE_COLUMN
     verified_by_schema: tuple[str, ...] = ()  # typed files: columns whose type the file's schema vouches for
+    current_rows: int | None = None  # `latest by`: rows that are their keys' latest answer
+    tied_rows: int = 0  # `latest by`: rows tied for the latest, none of them taken
 
 
 # ---- choosing files -----------------------------------------------------------------------

@@ -84,12 +84,15 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
         con.execute(f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS "
                     f"{_load_sql(table, raw, columns, has_file_names)}")
         con.execute(f"DROP VIEW {identifier(raw)}")
-        rows = con.execute(f"SELECT count(*) FROM {identifier(binding.table)}").fetchall()[0][0]
+        counted = f"count(*) FILTER (WHERE {identifier(CURRENT_COLUMN)}), count(*) FILTER (WHERE {identifier(TIED_COLUMN)})"
+        rows, current, tied = con.execute(
+            f"SELECT count(*), {counted if table.latest is not None else 'NULL, 0'} FROM {identifier(binding.table)}"
+        ).fetchall()[0]
     except duckdb.Error as exc:
         raise _read_error(binding, exc) from None
     flagged = tuple(c.name for c in columns if c.flagged)
     verified = tuple(c.name for c in columns if not c.flagged and c.name in found and binding.format not in TEXT_FORMATS)
-    return BoundTable(binding, rows, file_hash(binding.files), flagged, has_file_names, verified)
+    return BoundTable(binding, rows, file_hash(binding.files), flagged, has_file_names, verified, current, tied)
 
 
 def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool) -> str:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from . import ast
 from .checks.base import Bound, MetricCheck, Plan
 from .checks.columns import column_checks
+from .backends.sql_expr import ExpressionCompiler
 from .checks.rules import rule_checks
+from .fmt import format_expression
 from .metric_kinds import metric_kind
 from .resolve import CheckedSpec
 
@@ -55,7 +57,7 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         table=task.table.text,
         roles=roles,
         task_kind=task.kind.text,
-        of=metric.of.column if metric.of else None,
+        of=_row_sql(spec, task.table.text, metric.of) if metric.of is not None else None,
         against=against,
         per=tuple(p.text for p in metric.per),
         bounds=tuple(Bound(t.level, t.side, t.amount.fraction, t.amount.percent) for t in metric.thresholds),
@@ -64,7 +66,16 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         higher_is_better=kind.higher_is_better,
         category_order=category_order(spec, task),
         min_units=metric.min_units,
+        population=_row_sql(spec, task.table.text, metric.where) if metric.where is not None else None,
+        population_text=format_expression(metric.where) if metric.where is not None else None,
+        current_only=spec.tables[task.table.text].latest is not None,
     )
+
+
+def _row_sql(spec: CheckedSpec, table: str, expression) -> str:
+    """A row expression over the table's own columns, unqualified: metrics read a view of it."""
+    columns = frozenset(c.name.text for c in spec.tables[table].columns)
+    return ExpressionCompiler(spec, table, unqualified=columns).compile(expression)
 
 
 def category_order(spec: CheckedSpec, task: ast.Task) -> tuple[str, ...] | None:
@@ -83,3 +94,31 @@ def category_order(spec: CheckedSpec, task: ast.Task) -> tuple[str, ...] | None:
         return None
     tree = spec.taxonomies.get(name)
     return tuple(tree.codes()) if tree is not None else None
+
+
+def declared_unique_joins(spec: CheckedSpec) -> set[tuple[str, tuple[str, ...]]]:
+    """(table, keys) of the joins in rule blocks whose keys the joined table declares unique
+    (its primary key, or one `key`/`unique` column): what `specc compile` can assume. A run
+    probes the data instead (`runner._unique_joins`)."""
+    found = set()
+    for block in spec.rule_blocks:
+        if block.join is None:
+            continue
+        other = spec.tables.get(block.join.table.text)
+        keys = tuple(k.text for k in block.join.keys)
+        unique = {tuple(k.text for k in other.primary_key)} if other is not None and other.primary_key else set()
+        if other is not None:
+            unique |= {(c.name.text,) for c in other.columns if c.has(ast.Key) or c.has(ast.Unique)}
+        if tuple(sorted(keys)) in {tuple(sorted(u)) for u in unique}:
+            found.add((block.join.table.text, keys))
+    for task in spec.tasks.values():  # a task's text in another table is joined on its unit
+        text = task.role("text")
+        unit = task.role("unit")
+        if text is None or unit is None or text.columns[0].table in (None, task.table.text):
+            continue
+        other = spec.tables.get(text.columns[0].table)
+        keys = (unit.columns[0].column,)
+        if other is not None and (tuple(k.text for k in other.primary_key) == keys or any(
+                c.name.text == keys[0] and (c.has(ast.Key) or c.has(ast.Unique)) for c in other.columns)):
+            found.add((other.name.text, keys))
+    return found

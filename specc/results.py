@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .source import Span
 
-REPORT_VERSION = "1.0"
+REPORT_VERSION = "1.1"
 
 PASSED, WARNED, FAILED, ERRORED = "passed", "warned", "failed", "error"
 
@@ -93,9 +93,22 @@ class InputResult:
     format: str
     rows: int
     sha256: str
+    current_rows: int | None = None  # `latest by`: rows that are their keys' latest answer
+    tied_rows: int = 0  # `latest by`: rows tied for the latest; none of them is taken
+    verified_by_schema: tuple[str, ...] = ()  # typed files: columns whose type the schema vouches for
+
+    @property
+    def superseded_rows(self) -> int | None:
+        return None if self.current_rows is None else self.rows - self.current_rows - self.tied_rows
 
     def to_dict(self) -> dict:
-        return {"table": self.table, "path": self.path, "format": self.format, "rows": self.rows, "sha256": self.sha256}
+        result = {"table": self.table, "path": self.path, "format": self.format, "rows": self.rows, "sha256": self.sha256}
+        if self.current_rows is not None:
+            result["resubmissions"] = {"current_rows": self.current_rows, "superseded_rows": self.superseded_rows,
+                                       "tied_rows": self.tied_rows}
+        if self.verified_by_schema:
+            result["verified_by_schema"] = list(self.verified_by_schema)
+        return result
 
 
 @dataclass(frozen=True)
@@ -115,13 +128,20 @@ class TableCompliance:
     table: str
     rows: int
     passing_rows: int
+    # checks of the table that could not run: while any is missing, the score is unknown
+    unknown_because: tuple[str, ...] = ()
 
     @property
     def score(self) -> float | None:
+        if self.unknown_because:
+            return None
         return self.passing_rows / self.rows if self.rows else None
 
     def to_dict(self) -> dict:
-        return {"rows": self.rows, "passing_rows": self.passing_rows, "score": self.score}
+        result = {"rows": self.rows, "passing_rows": self.passing_rows, "score": self.score}
+        if self.unknown_because:
+            result["unknown_because"] = list(self.unknown_because)
+        return result
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,8 @@ class RunResult:
 
     @property
     def overall_compliance(self) -> float | None:
+        if any(t.unknown_because for t in self.compliance):
+            return None
         rows = sum(t.rows for t in self.compliance)
         return sum(t.passing_rows for t in self.compliance) / rows if rows else None
 

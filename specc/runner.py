@@ -1,15 +1,17 @@
-"""The runner: bind inputs in DuckDB, lock it down, run the plan's statements, judge each
-check, fetch samples for the ones that failed, score, and set failing rows aside.
+"""The runner: bind inputs in an engine, lock it down, execute the plan's steps once each,
+judge every check from their results, and score, break down and set failing rows aside.
 
-Python never touches rows: every count, sample and split is a DuckDB query, and the only
-values that come back are counts, a few samples and the metrics' small tables of counts.
+Python never touches rows: every count, sample and split is a query, and the only values
+that come back are counts, a few samples and the metrics' small tables of counts. A step
+that fails at run time is retried check by check, so a check that cannot run fails alone and
+names its rule; the other checks of its statement report real counts, and the compliance of
+its table is reported as unknown.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +19,20 @@ from pathlib import Path
 import duckdb
 
 from .backends import sql as sql_backend
-from .checks.base import Check, MetricCheck, Plan
+from .checks.base import Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, RowCheck, RowCountCheck, TableCheck
 from .diagnostics import UsageError
-from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable, load_table
+from .engines.duckdb_engine import DuckDBEngine
+from .execution import Grouping, Joined, RowScan, TablePlan, execution_plan
+from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
+from .metric_gate import judge_metric, metric_threshold
 from .plan import build_plan, task_for_metric
 from .progress import Progress, ProgressEvent
 from .resolve import CheckedSpec
-from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, InputResult, RunResult,
-                      SpecInfo, TableCompliance, Threshold)
-from .sqlsafe import identifier, literal
+from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, InputResult, RunResult, SpecInfo,
+                      TableCompliance, Threshold)
+from .sqlsafe import identifier
+
+_RUN_ERRORS = (duckdb.Error, UsageError)
 
 
 @dataclass(frozen=True)
@@ -36,65 +43,97 @@ class RunOptions:
     fail_on: str = "error"  # error | warn
     quarantine: Path | None = None
     progress: "Progress | None" = None  # called with a ProgressEvent at each step (specc.progress)
+    profile: bool = False  # time every statement (RunResult.timings["statements"])
+    details: str = "summary"  # summary | full: how much of each metric's detail tables the report keeps
+
+
+@dataclass
+class _Outcome:
+    """What the steps found for one check."""
+
+    violations: int = 0
+    checked: int = 0
+    sql: str = ""
+    measured: dict | None = None
+    error: str | None = None
+    samples: tuple = ()
+    set_aside: int | None = None  # group checks: rows their failing groups set aside
 
 
 @dataclass
 class _Run:
     spec: CheckedSpec
     options: RunOptions
-    con: duckdb.DuckDBPyConnection
+    engine: DuckDBEngine
     bound: dict[str, BoundTable] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     statements_run: list[str] = field(default_factory=list)
-
+    profile: list[dict] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    scans: dict[str, RowScan] = field(default_factory=dict)  # table -> its row scan, once run
+    errored_tables: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def con(self):
+        """What metrics and callers query: the engine's connection (DuckDB) or the engine."""
+        return getattr(self.engine, "con", self.engine)
 
     def report(self, phase: str, table: str | None = None, check: str | None = None,
                done: int | None = None, total: int | None = None) -> None:
         if self.options.progress is not None:
             self.options.progress(ProgressEvent(phase, table, check, done, total, time.perf_counter() - self.started))
 
-    def query(self, sql: str, parameters=None):
+    def query(self, sql: str, parameters=None, label: str | None = None):
         self.statements_run.append(sql)
-        return self.con.execute(sql, parameters or [])
+        began = time.perf_counter()
+        cursor = self.engine.execute(sql, parameters or [])
+        rows = cursor.fetchall()
+        self._time(label or sql, began)
+        return cursor, rows
+
+    def create(self, step: sql_backend.Step) -> None:
+        self.statements_run.append(step.text)
+        began = time.perf_counter()
+        self.engine.create_table(step.creates, step.sql)
+        self._time(step.label, began)
+
+    def _time(self, label: str, began: float) -> None:
+        if self.options.profile:
+            self.profile.append({"statement": label.splitlines()[0][:200], "seconds": round(time.perf_counter() - began, 4)})
+
+
+# ---- kept for callers that bind data themselves (specc consensus) --------------------------------
 
 
 def connect(options: RunOptions) -> duckdb.DuckDBPyConnection:
-    config = {}
-    if options.threads:
-        config["threads"] = int(options.threads)
-    if options.memory_limit:
-        config["memory_limit"] = str(options.memory_limit)
-    try:
-        con = duckdb.connect(":memory:", config=config)
-    except duckdb.Error as exc:
-        raise UsageError(f"cannot start DuckDB with these settings: {exc}") from None
-    con.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
-    return con
+    return DuckDBEngine(options.threads, options.memory_limit).con
 
 
 def lock_down(con: duckdb.DuckDBPyConnection, writable: Path | None) -> None:
-    """No file access from here on (but the quarantine folder), and no more configuration."""
-    if writable is not None:
-        con.execute(f"SET allowed_directories = [{literal(str(writable.resolve()) + os.sep)}]")
-    con.execute("SET enable_external_access = false")
-    con.execute("SET lock_configuration = true")
+    engine = DuckDBEngine.__new__(DuckDBEngine)
+    engine.con = con
+    engine.lock_down(writable)
 
 
-def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = RunOptions()) -> tuple[RunResult, "_Run"]:
+# ---- the run --------------------------------------------------------------------------------------
+
+
+def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = RunOptions(),
+        read_overrides: dict[str, dict[str, str]] | None = None) -> tuple[RunResult, "_Run"]:
     started = time.perf_counter()
     missing = [t for t in spec.tables if t not in bindings]
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
-    state = _Run(spec, options, connect(options))
-    loading = [name for name in bindings if name in spec.tables]
+    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit))
+    loading = [name for name in spec.tables if name in bindings]
     for index, name in enumerate(loading):
         state.report("load", table=name, done=index, total=len(loading))
-        state.bound[name] = load_table(state.con, spec, bindings[name])
+        overrides = {**(read_overrides or {}).get("*", {}), **(read_overrides or {}).get(name, {})}
+        state.bound[name] = state.engine.load(spec, bindings[name], overrides)
     if options.quarantine is not None:
         options.quarantine.mkdir(parents=True, exist_ok=True)
-    lock_down(state.con, options.quarantine)
+    state.engine.lock_down(options.quarantine)
     state.timings["load_seconds"] = time.perf_counter() - started
     plan = build_plan(spec, {name: b.type_checked for name, b in state.bound.items()})
     results = _run_checks(state, plan)
@@ -108,30 +147,253 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     return _result(state, results, compliance, breakdowns), state
 
 
-# ---- rules and built-in checks ------------------------------------------------------------
+# ---- rules and built-in checks ------------------------------------------------------------------
 
 
 def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
-    counts: dict[str, tuple[int, int, str]] = {}
-    measured: dict[str, dict] = {}  # whole-table checks: what their condition compared
-    errors: dict[str, str] = {}
-    statements = sql_backend.statements(plan)
-    for index, statement in enumerate(statements):
-        state.report("checks", table=statement.relation.table, check=statement.checks[0].id if statement.checks else None,
-                     done=index, total=len(statements))
+    executed = execution_plan(plan, list(state.bound), _unique_joins(state, plan))
+    outcomes: dict[str, _Outcome] = {}
+    for index, table_plan in enumerate(executed.tables):
+        state.report("checks", table=table_plan.table, done=index, total=len(executed.tables))
+        _TableRun(state, table_plan, outcomes).run()
+    return [_judge(check, outcomes.get(check.id)) for check in plan.checks]
+
+
+def _unique_joins(state: _Run, plan: Plan) -> set[tuple[str, tuple[str, ...]]]:
+    """The joins whose keys hold each non-null value once in the joined table, found in the data."""
+    found = set()
+    for relation in {c.relation for c in plan.checks if c.relation.join_table is not None}:
+        other, keys = relation.join_table, relation.join_keys
+        present = " AND ".join(f"{identifier(k)} IS NOT NULL" for k in keys)
+        grouped = ", ".join(identifier(k) for k in keys)
+        _, rows = state.query(f"SELECT count(*) FROM (SELECT 1 FROM {identifier(other)} WHERE {present} "
+                              f"GROUP BY {grouped} HAVING count(*) > 1) AS \"__repeated\"",
+                              label=f"are the keys ({grouped}) of {other} unique")
+        if rows[0][0] == 0:
+            found.add((other, keys))
+    return found
+
+
+class _TableRun:
+    """The steps of one table, each run once; a failing step is retried check by check."""
+
+    def __init__(self, state: _Run, plan: TablePlan, outcomes: dict[str, _Outcome]):
+        self.state, self.plan, self.outcomes = state, plan, outcomes
+
+    def run(self) -> None:
+        for check in self.plan.row_counts:
+            rows = self.state.bound[self.plan.table].rows
+            self.outcomes[check.id] = _Outcome(int(rows == 0), 1, "")
+        groupings = [g for g in (self._grouping(g) for g in self.plan.groupings) if g is not None]
+        scan = self._scan(groupings)
+        self._samples(scan, groupings)
+        for relation, checks in self.plan.aggregates:
+            self._aggregate(relation, checks)
+        for check in self.plan.raw:
+            self._raw(check)
+
+    def fail(self, check: Check, exc: Exception) -> None:
+        self.outcomes[check.id] = _Outcome(error=_explain_failure(check, exc))
+        self.state.errored_tables.setdefault(check.table, []).append(check.id)
+
+    # ---- groupings ------------------------------------------------------------------------
+
+    def _grouping(self, grouping: Grouping) -> Grouping | None:
+        """Run one grouping; if it fails, each check alone, keeping the ones that run."""
         try:
-            if statement.kind == "raw":
-                _ensure_single_select(state.con, statement.checks[0])
-            row = state.query(statement.sql).fetchall()[0]
-        except (duckdb.Error, UsageError) as exc:
-            for check in statement.checks:
-                errors[check.id] = _explain_failure(check, exc)
-            continue
-        for check_id, (violations, checked) in statement.counts(row).items():
-            counts[check_id] = (violations, checked, statement.sql)
-        measured.update(statement.measured(row))
-    return [_judge(state, check, counts.get(check.id), errors.get(check.id), measured.get(check.id))
-            for check in plan.checks]
+            self._run_grouping(grouping)
+            return grouping
+        except _RUN_ERRORS as exc:
+            if len(grouping.checks) == 1:
+                self.fail(grouping.checks[0], exc)
+                return None
+        survivors = []
+        for check in grouping.checks:
+            single = dataclasses.replace(grouping, checks=(check,))
+            try:
+                self._run_grouping(single)
+                survivors.append(check)
+            except _RUN_ERRORS as exc:
+                self.fail(check, exc)
+        if not survivors:
+            return None
+        kept = dataclasses.replace(grouping, checks=tuple(survivors))
+        self._run_grouping(kept)
+        return kept
+
+    def _run_grouping(self, grouping: Grouping) -> None:
+        step = sql_backend.grouping_step(grouping)
+        self.state.create(step)
+        _, rows = self.state.query(sql_backend.grouping_counts_sql(grouping), label=f"counts of {grouping.name}")
+        counts = rows[0]
+        for index, check in enumerate(grouping.checks):
+            self.outcomes[check.id] = _Outcome(int(counts[2 * index] or 0), int(counts[2 * index + 1] or 0), step.text)
+
+    # ---- the row scan --------------------------------------------------------------------
+
+    def _scan(self, groupings: list[Grouping]) -> RowScan:
+        scan = self._scan_plan(groupings)
+        for outliers in {m.outliers for m in scan.marks if m.outliers is not None}:
+            self.state.create(sql_backend.outliers_step(outliers))
+        joined = [j for j in (self._joined(j) for j in scan.joined) if j is not None]
+        scan = dataclasses.replace(scan, joined=tuple(joined))
+        try:
+            self._run_scan(scan)
+        except _RUN_ERRORS:
+            scan = self._without_failing_row_checks(scan)
+            self._run_scan(scan)
+        self.state.scans[self.plan.table] = scan
+        return scan
+
+    def _scan_plan(self, groupings: list[Grouping]) -> RowScan:
+        """The planned scan, with marks only for groups that ran and failed."""
+        by_name = {g.name: g for g in groupings}
+        marks = []
+        for mark in self.plan.scan.marks:
+            grouping = by_name.get(mark.grouping.name)
+            outcome = self.outcomes.get(mark.check.id)
+            if grouping is None or mark.check not in grouping.checks or outcome is None or not outcome.violations:
+                continue
+            index = grouping.checks.index(mark.check)
+            outliers = dataclasses.replace(mark.outliers, grouping=grouping, index=index) if mark.outliers else None
+            marks.append(dataclasses.replace(mark, grouping=grouping, index=index, outliers=outliers))
+        return dataclasses.replace(self.plan.scan, marks=tuple(marks))
+
+    def _joined(self, joined: Joined) -> Joined | None:
+        try:
+            self.state.create(sql_backend.joined_step(joined))
+            return joined
+        except _RUN_ERRORS:
+            pass
+        survivors = []
+        for check in joined.checks:
+            try:
+                self.state.query(f"SELECT count(*) FROM ({sql_backend.joined_step(dataclasses.replace(joined, checks=(check,))).sql}) AS \"__probe\"")
+                survivors.append(check)
+            except _RUN_ERRORS as exc:
+                self.fail(check, exc)
+        if not survivors:
+            return None
+        kept = dataclasses.replace(joined, checks=tuple(survivors))
+        self.state.create(sql_backend.joined_step(kept))
+        return kept
+
+    def _without_failing_row_checks(self, scan: RowScan) -> RowScan:
+        survivors = []
+        for check in scan.checks:
+            single = dataclasses.replace(scan, checks=(check,), joined=(), marks=())
+            try:
+                self.state.query(f"SELECT count(*) FROM ({sql_backend.scan_step(single).sql}) AS \"__probe\"")
+                survivors.append(check)
+            except _RUN_ERRORS as exc:
+                self.fail(check, exc)
+        return dataclasses.replace(scan, checks=tuple(survivors))
+
+    def _run_scan(self, scan: RowScan) -> None:
+        step = sql_backend.scan_step(scan)
+        self.state.create(step)
+        error_ids = {check.id for _, check in scan.flags if check.severity == "error"}
+        _, rows = self.state.query(sql_backend.scan_counts_sql(scan, error_ids), label=f"counts of {scan.name}")
+        counts = rows[0]
+        bound = self.state.bound[scan.table]
+        for position, (name, check) in enumerate(scan.flags):
+            if name.startswith("g"):
+                self.outcomes[check.id].set_aside = int(counts[position])
+                continue
+            checked = bound.current_rows if check.relation.current_only and bound.current_rows is not None else bound.rows
+            self.outcomes[check.id] = _Outcome(int(counts[position]), checked, step.text)
+
+    # ---- samples -------------------------------------------------------------------------
+
+    def _samples(self, scan: RowScan, groupings: list[Grouping]) -> None:
+        limit = self.state.options.samples
+        if limit <= 0:
+            return
+        for grouping in groupings:
+            for index, check in enumerate(grouping.checks):
+                if isinstance(check, GroupCheck) and self._wants_samples(check):
+                    cursor, rows = self.state.query(sql_backend.group_sample_sql(grouping, index, limit),
+                                                    label=f"samples of {check.id}")
+                    self.outcomes[check.id].samples = _as_dicts(cursor, rows)
+        wanted: dict = {}
+        for name, check in scan.flags:
+            if isinstance(check, GroupCheck) or not self._wants_samples(check):
+                continue
+            _, rows = self.state.query(sql_backend.flagged_rows_sql(scan, name, limit), label=f"sample rows of {check.id}")
+            wanted.setdefault(check.relation, []).append((check, [r[0] for r in rows]))
+        for relation, found in wanted.items():
+            self._row_samples(scan, relation, found)
+
+    def _wants_samples(self, check: Check) -> bool:
+        outcome = self.outcomes.get(check.id)
+        return outcome is not None and outcome.error is None and outcome.violations > 0 and \
+            _status(check, outcome.violations, outcome.checked) != PASSED
+
+    def _row_samples(self, scan: RowScan, relation, found: list) -> None:
+        """One query for every sampled row of one relation, split per check in Python."""
+        rows = sorted({row for _, chosen in found for row in chosen})
+        shown = list(dict.fromkeys(column for check, _ in found for column in check.shown_columns))
+        if not rows:
+            return
+        cursor, fetched = self.state.query(sql_backend.row_sample_sql(scan, relation, shown, len(rows)), rows,
+                                           label=f"samples of {relation.label}")
+        names = [d[0] for d in cursor.description]
+        by_row = {values[0]: dict(zip(names, values)) for values in fetched}
+        for check, chosen in found:
+            labels = ["row"] + [sql_backend._sample_label(label) for label, _ in check.shown_columns]
+            self.outcomes[check.id].samples = tuple({k: by_row[row][k] for k in labels} for row in chosen if row in by_row)
+
+    # ---- whole-table rules and raw SQL ----------------------------------------------------
+
+    def _aggregate(self, relation, checks: tuple[TableCheck, ...]) -> None:
+        try:
+            self._run_aggregate(relation, checks)
+        except _RUN_ERRORS:
+            for check in checks:
+                try:
+                    self._run_aggregate(relation, (check,))
+                except _RUN_ERRORS as exc:
+                    self.fail(check, exc)
+
+    def _run_aggregate(self, relation, checks) -> None:
+        step = sql_backend.aggregate_step(relation, checks)
+        _, rows = self.state.query(step.text, label=step.label)
+        row = rows[0]
+        position = 1 + len(checks)
+        for index, check in enumerate(checks):
+            labels = [label for label, _ in check.shown_columns]
+            measured = {label: _stable(row[position + k]) for k, label in enumerate(labels)}
+            position += len(labels)
+            self.outcomes[check.id] = _Outcome(int(row[1 + index] or 0), 1, step.text, measured or None)
+
+    def _raw(self, check: RawSqlCheck) -> None:
+        step = sql_backend.raw_step(check)
+        try:
+            _ensure_single_select(self.state.con, check)
+            _, rows = self.state.query(step.text, label=step.label)
+        except _RUN_ERRORS as exc:
+            self.fail(check, exc)
+            return
+        violations = int(rows[0][0] or 0)
+        outcome = _Outcome(violations, violations, step.text)
+        self.outcomes[check.id] = outcome
+        if violations and self.state.options.samples > 0 and _status(check, violations, violations) != PASSED:
+            try:
+                cursor, fetched = self.state.query(sql_backend.raw_sample_sql(check, self.state.options.samples))
+                outcome.samples = _as_dicts(cursor, fetched)
+            except _RUN_ERRORS:
+                pass
+
+
+def _as_dicts(cursor, rows) -> tuple[dict, ...]:
+    names = [d[0] for d in cursor.description]
+    return tuple(dict(zip(names, row)) for row in rows)
+
+
+def _stable(value):
+    """A float to 12 significant digits: DuckDB sums in parallel, in an order that can change
+    the last bits between runs, and two reports of one delivery must be identical."""
+    return float(f"{value:.12g}") if isinstance(value, float) else value
 
 
 def _ensure_single_select(con, check: Check) -> None:
@@ -148,22 +410,29 @@ def _explain_failure(check: Check, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, duckdb.PermissionException):
         text = f"rule `{check.id}` tried to reach outside the delivery (files and settings are locked): {text}"
-    return text
+    where = f" (spec line {check.source.line})" if check.source is not None and check.source.line else ""
+    return f"`{check.id}`{where} could not run: {text}"
 
 
-def _judge(state: _Run, check: Check, counted, failure: str | None, measured: dict | None = None) -> CheckResult:
+def _judge(check: Check, outcome: _Outcome | None) -> CheckResult:
     common = dict(id=check.id, kind=check.kind, table=check.table, scope=check.scope, severity=check.severity,
                   message=check.message, threshold=_threshold(check), source=check.source)
-    if failure is not None or counted is None:
-        return CheckResult(**common, status=ERRORED, details={"error": failure or "not evaluated"})
-    violations, checked, statement_sql = counted
+    if outcome is None or outcome.error is not None:
+        return CheckResult(**common, status=ERRORED,
+                           details={"error": outcome.error if outcome is not None else "not evaluated"})
+    violations, checked = outcome.violations, outcome.checked
     share = violations / checked if checked else 0.0
-    status = _status(check, violations, checked, share)
-    samples = ()
-    if status != PASSED and violations:
-        samples = _samples(state, check)
+    status = _status(check, violations, checked)
+    details = {}
+    if outcome.measured:
+        details["measured"] = outcome.measured
+    if outcome.set_aside is not None:
+        details["rows_set_aside"] = outcome.set_aside
+    if isinstance(check, GroupCheck):
+        details.setdefault("rows_set_aside", 0)
+        details["sets_aside"] = "nothing" if check.share_of_rows else check.sets_aside
     return CheckResult(**common, status=status, violations=violations, checked=checked, value=share,
-                       samples=samples, sql=statement_sql, details={"measured": measured} if measured else {})
+                       samples=outcome.samples if status != PASSED else (), sql=outcome.sql, details=details)
 
 
 def _threshold(check: Check) -> Threshold:
@@ -177,7 +446,8 @@ def _threshold(check: Check) -> Threshold:
     return Threshold(**fields)
 
 
-def _status(check: Check, violations: int, checked: int, share: float) -> str:
+def _status(check: Check, violations: int, checked: int) -> str:
+    share = violations / checked if checked else 0.0
     if check.bounds:
         for level, status in (("fail", FAILED), ("warn", WARNED)):
             for bound in (b for b in check.bounds if b.level == level):
@@ -193,19 +463,7 @@ def _status(check: Check, violations: int, checked: int, share: float) -> str:
     return FAILED if check.severity == "error" else WARNED
 
 
-def _samples(state: _Run, check: Check) -> tuple[dict, ...]:
-    sql = sql_backend.sample_sql(check, state.options.samples)
-    if sql is None or state.options.samples <= 0:
-        return ()
-    try:
-        cursor = state.query(sql)
-        names = [d[0] for d in cursor.description]
-        return tuple(dict(zip(names, row)) for row in cursor.fetchall())
-    except duckdb.Error:
-        return ()
-
-
-# ---- metrics ------------------------------------------------------------------------------
+# ---- metrics --------------------------------------------------------------------------------------
 
 
 def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckResult]:
@@ -215,61 +473,43 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
     for index, metric in enumerate(metrics):
         state.report("metrics", table=metric.table, check=metric.id, done=index, total=len(metrics))
         common = dict(id=metric.id, kind="metric", table=metric.table, scope="metric", severity=metric.severity,
-                      message=metric.message, threshold=_metric_threshold(metric), source=metric.source)
+                      message=metric.message, threshold=metric_threshold(metric), source=metric.source)
+        began = time.perf_counter()
         try:
-            value, details = evaluate_metric(state.con, metric)
+            value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")
         except (duckdb.Error, ValueError, UsageError) as exc:
             results.append(CheckResult(**common, status=ERRORED, details={"error": str(exc).splitlines()[0]}))
             continue
+        finally:
+            state._time(f"metric {metric.id}", began)
         if value is not None and not math.isfinite(value):
             details.setdefault("undefined_reason", f"the value is {value}")
             value = None
-        results.append(CheckResult(**common, status=_metric_status(metric, value), value=value,
-                                   checked=details.get("units"), details=details))
+        status, details = judge_metric(metric, value, details)
+        results.append(CheckResult(**common, status=status, value=value, checked=details.get("units"), details=details))
     return results
 
 
-def _metric_threshold(metric: MetricCheck) -> Threshold:
-    fields = {}
-    for bound in metric.bounds:
-        fields[f"{bound.level}_side"] = bound.side
-        fields[f"{bound.level}_value"] = bound.value
-    return Threshold(**fields)
-
-
-def _metric_status(metric: MetricCheck, value: float | None) -> str:
-    if value is None:
-        return WARNED if metric.bounds else PASSED  # undefined: nothing to hold it to
-    for level, status in (("fail", FAILED), ("warn", WARNED)):
-        for bound in (b for b in metric.bounds if b.level == level):
-            if (value > bound.value) if bound.side == "above" else (value < bound.value):
-                return status
-    return PASSED
-
-
-# ---- compliance, breakdowns, quarantine ---------------------------------------------------
+# ---- compliance, breakdowns, quarantine -----------------------------------------------------------
 
 
 def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
-    broken = {r.id for r in results if r.kind != "metric" and (r.violations or 0) > 0}
     error_ids = {c.id for c in plan.checks if c.severity == "error"}
     compliance, breakdowns = [], []
     for table, bound in state.bound.items():
-        checks = [c for c in plan.checks if c.table == table and c.id in broken]
-        verdict = sql_backend.row_verdict_sql(table, checks, error_ids) if checks else None
-        if verdict is None:
-            compliance.append(TableCompliance(table, bound.rows, bound.rows))
-            if state.options.quarantine is not None:
-                _quarantine(state, table, None)
-            breakdowns.extend(_breakdowns(state, table, None))
-            continue
-        verdict_table = f"__specc_verdict_{len(compliance)}"
-        state.query(f"CREATE TEMP TABLE {identifier(verdict_table)} AS {verdict}")
-        failing = state.query(f"SELECT count(*) FILTER (WHERE \"failed\") FROM {identifier(verdict_table)}").fetchall()[0][0]
-        compliance.append(TableCompliance(table, bound.rows, bound.rows - int(failing)))
-        breakdowns.extend(_breakdowns(state, table, verdict_table))
+        scan = state.scans.get(table)
+        failed = sql_backend.failed_sql(scan, error_ids) if scan is not None else "FALSE"
+        failing = 0
+        if scan is not None:
+            _, rows = state.query(f"SELECT count(*) FILTER (WHERE {failed}) FROM {identifier(scan.name)}",
+                                  label=f"compliance of {table}")
+            failing = int(rows[0][0])
+        unknown = tuple(state.errored_tables.get(table, ()))
+        compliance.append(TableCompliance(table, bound.rows, bound.rows - failing, unknown))
+        breakdowns.extend(_breakdowns(state, table, scan, failed))
         if state.options.quarantine is not None:
-            _quarantine(state, table, verdict_table)
+            state.report("quarantine", table=table)
+            _quarantine(state, table, scan, error_ids)
     return compliance, breakdowns
 
 
@@ -291,60 +531,47 @@ def _breakdown_columns(spec: CheckedSpec, table: str) -> list[tuple[str, str]]:
     return list(dict.fromkeys(found))
 
 
-def _breakdowns(state: _Run, table: str, verdict_table: str | None) -> list[Breakdown]:
+def _breakdowns(state: _Run, table: str, scan: RowScan | None, failed: str) -> list[Breakdown]:
     result = []
     for role, column in _breakdown_columns(state.spec, table):
-        source = identifier(table)
-        failed = "FALSE"
-        if verdict_table is not None:
-            source = f"{identifier(table)} LEFT JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
-            failed = "coalesce(\"failed\", FALSE)"
-        rows = state.query(
-            f"SELECT CAST({identifier(column)} AS VARCHAR) AS value, count(*) AS rows, "
-            f"count(*) FILTER (WHERE {failed}) AS violating FROM {source} GROUP BY 1 ORDER BY 1 NULLS FIRST"
-        ).fetchall()
+        _, rows = state.query(sql_backend.breakdown_sql(table, column, scan, failed), label=f"breakdown of {table} by {column}")
         groups = tuple({"value": value, "rows": rows_, "violating_rows": bad,
                         "compliance": (rows_ - bad) / rows_ if rows_ else None} for value, rows_, bad in rows)
         result.append(Breakdown(table, column, role, groups))
     return result
 
 
-def _quarantine(state: _Run, table: str, verdict_table: str | None) -> None:
+def _quarantine(state: _Run, table: str, scan: RowScan | None, error_ids: set[str]) -> None:
     """Write TABLE.violating.parquet and TABLE.clean.parquet; together they are the input."""
     directory = state.options.quarantine
     bound = state.bound[table]
+    quoted = identifier(table)
     flags = [TYPE_FLAG_PREFIX + name for name in bound.type_checked]
     hidden = [ROW_COLUMN] + flags + ([FILE_COLUMN] if bound.has_file_column else [])
+    hidden += [c for c in ("__specc_current", "__specc_tied") if bound.current_rows is not None]
     exclude = ", ".join(identifier(h) for h in hidden)
-    base = f"SELECT {identifier(ROW_COLUMN)} AS \"specc_row\", * EXCLUDE ({exclude})"
+    base = f"SELECT {quoted}.{identifier(ROW_COLUMN)} AS \"specc_row\", {quoted}.* EXCLUDE ({exclude})"
     if bound.has_file_column:
-        base += f", {identifier(FILE_COLUMN)} AS \"specc_file\""
-    delivered = ", ".join(f"{identifier(TYPE_FLAG_PREFIX + n)} AS {identifier(n + '_as_delivered')}" for n in bound.type_checked)
-    if verdict_table is None:
-        clean = f"{base} FROM {identifier(table)} ORDER BY \"specc_row\""
-        violating = f"{base}{', ' + delivered if delivered else ''}, CAST([] AS VARCHAR[]) AS \"specc_violations\" FROM {identifier(table)} WHERE FALSE"
+        base += f", {quoted}.{identifier(FILE_COLUMN)} AS \"specc_file\""
+    delivered = "".join(f", {quoted}.{identifier(TYPE_FLAG_PREFIX + n)} AS {identifier(n + '_as_delivered')}"
+                        for n in bound.type_checked)
+    if scan is None:
+        clean = f"{base} FROM {quoted} ORDER BY \"specc_row\""
+        violating = f"{base}{delivered}, CAST([] AS VARCHAR[]) AS \"specc_violations\" FROM {quoted} WHERE FALSE"
     else:
-        joined = f"FROM {identifier(table)} LEFT JOIN {identifier(verdict_table)} USING ({identifier(ROW_COLUMN)})"
-        base = base.replace(f"* EXCLUDE ({exclude})", f"{identifier(table)}.* EXCLUDE ({exclude})")
-        clean = f"{base} {joined} WHERE NOT coalesce(\"failed\", FALSE) ORDER BY \"specc_row\""
-        violating = (f"{base}{', ' + delivered if delivered else ''}, \"violations\" AS \"specc_violations\" "
-                     f"{joined} WHERE \"failed\" ORDER BY \"specc_row\"")
+        joined = (f"FROM {quoted} LEFT JOIN {identifier(scan.name)} AS \"__flagged\" "
+                  f"ON {quoted}.{identifier(ROW_COLUMN)} = \"__flagged\".{identifier(ROW_COLUMN)}")
+        flagged = '"__flagged".'
+        listed = sql_backend.violations_list_sql(scan, flagged)
+        verdict = f"coalesce({sql_backend.failed_sql(scan, error_ids, flagged)}, FALSE)"
+        clean = f"{base} {joined} WHERE NOT {verdict} ORDER BY \"specc_row\""
+        violating = f"{base}{delivered}, {listed} AS \"specc_violations\" {joined} WHERE {verdict} ORDER BY \"specc_row\""
     for suffix, query in (("clean", clean), ("violating", violating)):
-        _copy_atomically(state, query, directory / f"{table}.{suffix}.parquet")
+        state.statements_run.append(query)
+        state.engine.copy_to_parquet(query, directory / f"{table}.{suffix}.parquet")
 
 
-def _copy_atomically(state: _Run, query: str, target: Path) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    try:
-        state.query(f"COPY ({query}) TO {literal(str(Path(temporary).resolve()))} (FORMAT parquet)")
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-
-
-# ---- the result ---------------------------------------------------------------------------
+# ---- the result -----------------------------------------------------------------------------------
 
 
 def _result(state: _Run, checks: list[CheckResult], compliance, breakdowns) -> RunResult:
@@ -353,10 +580,13 @@ def _result(state: _Run, checks: list[CheckResult], compliance, breakdowns) -> R
     failing = {FAILED, ERRORED} | ({WARNED} if state.options.fail_on == "warn" else set())
     verdict = FAILED if statuses & failing else PASSED
     inputs = tuple(
-        InputResult(name, b.binding.path, b.binding.reader or b.binding.format, b.rows, b.sha256)
+        InputResult(name, b.binding.path, b.binding.reader or b.binding.format, b.rows, b.sha256,
+                    b.current_rows, b.tied_rows, b.verified_by_schema)
         for name, b in sorted(state.bound.items())
     )
     info = SpecInfo(spec.name, spec.title, spec.version, spec.path, spec.text_hash)
     timings = {k: round(v, 3) for k, v in state.timings.items()}
+    if state.options.profile:
+        timings["statements"] = state.profile
     return RunResult(info, inputs, verdict, state.options.fail_on, tuple(compliance), tuple(checks),
                      tuple(breakdowns), timings)

@@ -25,8 +25,9 @@ from specc.cli import cli
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "specs" / "support_intents" / "support_intents.aspec"
 DIRTY = ROOT / "specs" / "support_intents" / "dirty"
-# Hand-counted in specs/support_intents/expected.json: 14 checks fail, `unsure` warns.
-COUNTS = {"failed": 14, "warned": 1, "error": 0, "passed": 22}
+# Hand-counted in specs/support_intents/expected.json: 14 checks fail, `unsure` warns; 24 pass
+# (22 rules and built-ins, and `TABLE.not_empty` for both tables).
+COUNTS = {"failed": 14, "warned": 1, "error": 0, "passed": 24}
 MARKS = {"✓ passed": "passed", "! warned": "warned", "✗ failed": "failed", "E error": "error"}
 EMOJI = {"✅": "passed", "⚠️": "warned", "❌": "failed", "💥": "error"}
 
@@ -138,7 +139,7 @@ def test_one_run_writes_four_reports_that_agree(tmp_path):
 
     junit, totals = junit_statuses((tmp_path / "junit.xml").read_text(encoding="utf-8"))
     assert junit == statuses
-    assert totals == {"tests": 37, "failures": COUNTS["failed"], "errors": COUNTS["error"]}
+    assert totals == {"tests": 39, "failures": COUNTS["failed"], "errors": COUNTS["error"]}
 
     markdown = (tmp_path / "summary.md").read_text(encoding="utf-8")
     listed = {i: s for i, s in statuses.items() if s != "passed" or i == "intent_alpha"}  # and every metric
@@ -164,7 +165,7 @@ def test_a_summary_when_the_main_report_goes_to_a_file(tmp_path):
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"] == COUNTS
     assert result.stdout.splitlines() == [
         'specc check: support_intents "Support ticket intents" version 2.0.1',
-        "FAILED (14 failed, 1 warning, 22 passed); compliance 48.89%",
+        "FAILED (14 failed, 1 warning, 24 passed); compliance 68.89%",
         "  failed         tickets.channel.enum, tickets.language.pattern, annotations.annotation_id.unique,",
         "                 annotations.ticket_id.references, annotations.vendor.enum, annotations.intent.enum,",
         "                 annotations.confidence.type, annotations.confidence.range,",
@@ -181,7 +182,7 @@ def test_out_alone_still_writes_the_text_report_and_says_so(tmp_path):
     assert result.exit_code == 1
     written = (tmp_path / "deep" / "er" / "report.txt").read_text(encoding="utf-8")
     assert written.startswith("specc check: support_intents") and "\x1b" not in written
-    assert result.stdout.splitlines()[1] == "FAILED (14 failed, 1 warning, 22 passed); compliance 48.89%"
+    assert result.stdout.splitlines()[1] == "FAILED (14 failed, 1 warning, 24 passed); compliance 68.89%"
     assert result.stdout.splitlines()[-1] == f"reports  text  {tmp_path / 'deep' / 'er' / 'report.txt'}"
 
 

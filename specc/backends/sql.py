@@ -1,284 +1,339 @@
-"""The SQL backend: a plan's checks batched into as few DuckDB statements as possible.
+"""The SQL backend: every statement a run executes, from the execution plan (specc.execution).
 
-- one scan per relation counts every row check (`count(*) FILTER (WHERE …)`) and evaluates
-  every whole-table check;
-- one aggregation per (relation, grouping keys) serves every group, share and uniqueness
-  check on those keys;
-- each raw SQL rule is its own statement.
-Each statement starts with a comment naming the checks it evaluates. Sample and quarantine
-queries are built here too, so every SQL text specc runs comes from this module.
+Per table: one aggregation per grouping (failing groups and a summary row), the outlier and
+joined steps, one row scan writing the rows that broke something, one aggregate per relation
+with whole-table rules, and raw SQL rules; then the reads of those results — counts, samples,
+compliance, breakdowns, quarantine. Every statement is DuckDB SQL and starts with a comment
+naming what it evaluates; other engines transpile it (specc.engines). Only spec text reaches
+SQL: names through `sqlsafe.identifier`, constants through `sqlsafe.literal`; the only values
+bound at run time are row numbers specc itself assigned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..checks.base import (Check, GroupCheck, Plan, RawSqlCheck, Relation, RowCheck, TableCheck,
-                           UniqueCheck)
-from ..inputs import ROW_COLUMN
+from ..checks.base import GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, UniqueCheck
+from ..execution import ExecutionPlan, Grouping, Joined, Mark, Outliers, RowScan, TablePlan, execution_plan
+from ..inputs import CURRENT_COLUMN, ROW_COLUMN
 from ..sqlsafe import identifier, literal
 from .base import Backend
 
+ROW = identifier(ROW_COLUMN)
+
 
 @dataclass(frozen=True)
-class Statement:
-    kind: str  # scan | group | raw
-    relation: Relation
-    sql: str
-    checks: tuple[Check, ...]
+class Step:
+    """One statement of a run: `creates` names the temporary table it fills, if any."""
 
-    def counts(self, row: tuple) -> dict[str, tuple[int, int]]:
-        """(violations, checked) per check id from the statement's one result row.
+    label: str
+    sql: str  # a SELECT; the runner creates `creates` from it, or fetches its result
+    creates: str | None = None
 
-        A scan returns its row count, then one violation count per check: a row check looked
-        at every row, a whole-table check at the table once. A group statement returns, per
-        check, its violations and what it looked at (groups, or rows with a non-null key).
-        """
-        result = {}
-        if self.kind == "scan":
-            rows = int(row[0])
-            for index, check in enumerate(self.checks):
-                result[check.id] = (int(row[1 + index] or 0), rows if isinstance(check, RowCheck) else 1)
-            return result
-        for index, check in enumerate(self.checks):
-            result[check.id] = (int(row[1 + 2 * index] or 0), int(row[2 + 2 * index] or 0))
-        return result
-
-    def measured(self, row: tuple) -> dict[str, dict[str, object]]:
-        """A scan's whole-table checks: {comparison as written: the measured figure}, read
-        from the columns after the violation counts, in the order `scan_statement` wrote them."""
-        if self.kind != "scan":
-            return {}
-        position = 1 + len(self.checks)
-        result = {}
-        for check in self.checks:
-            if isinstance(check, TableCheck) and check.shown_columns:
-                labels = [label for label, _ in check.shown_columns]
-                result[check.id] = {label: _stable(row[position + k]) for k, label in enumerate(labels)}
-                position += len(check.shown_columns)
-        return result
+    @property
+    def text(self) -> str:
+        """The statement as it runs, headed by its comment."""
+        body = f"CREATE TEMP TABLE {identifier(self.creates)} AS\n{self.sql}" if self.creates else self.sql
+        return f"-- {self.label}".replace("\n", " ") + "\n" + body
 
 
-def _stable(value):
-    """A float to 12 significant digits: DuckDB sums in parallel, in an order that can change
-    the last bits between runs, and two reports of one delivery must be identical."""
-    return float(f"{value:.12g}") if isinstance(value, float) else value
+def _for(what: str, checks) -> str:
+    return f"{what} for: {', '.join(c.id for c in checks)}"
 
 
-def statements(plan: Plan) -> list[Statement]:
-    result = []
-    for relation in plan.relations():
-        checks = [c for c in plan.checks if c.relation == relation]
-        scanned = [c for c in checks if isinstance(c, (RowCheck, TableCheck))]
-        if scanned:
-            result.append(scan_statement(relation, scanned))
-        for keys, grouped in _by_keys(c for c in checks if isinstance(c, (GroupCheck, UniqueCheck))):
-            result.append(group_statement(relation, keys, grouped))
-        result.extend(raw_statement(c) for c in checks if isinstance(c, RawSqlCheck))
-    return result
+def _flag(sql: str) -> str:
+    """A check's violation as TRUE or FALSE: a null condition does not violate."""
+    return f"coalesce(({sql}), FALSE)"
 
 
-def _by_keys(checks) -> list[tuple[tuple[str, ...], list]]:
-    groups: dict[tuple[str, ...], list] = {}
-    for check in checks:
-        groups.setdefault(check.keys, []).append(check)
-    return list(groups.items())
+def _present(keys, qualify=identifier) -> str:
+    return " AND ".join(f"{qualify(k)} IS NOT NULL" for k in keys) or "TRUE"
 
 
-def _comment(what: str, checks) -> str:
-    names = ", ".join(c.id for c in checks)
-    return f"-- {what} for: {names}".replace("\n", " ")
+# ---- groupings ------------------------------------------------------------------------------
 
 
-# ---- the single scan ----------------------------------------------------------------------
-
-
-def scan_statement(relation: Relation, checks: list) -> Statement:
-    # Over a join, a row of the table may meet several rows of the other; it is one row
-    # checked, and one violation if any of its matches breaks the rule.
-    counted = f"DISTINCT {relation.column(ROW_COLUMN)}" if relation.join_table else "*"
-    columns = [f"count({counted}) AS \"__rows\""]
-    for index, check in enumerate(checks):
-        if isinstance(check, RowCheck):
-            columns.append(f"count({counted}) FILTER (WHERE {check.violation}) AS \"v{index}\"")
-        else:
-            columns.append(f"CAST({check.violation} AS INTEGER) AS \"v{index}\"")
-    for index, check in enumerate(checks):  # what whole-table checks compare, after the counts
-        if isinstance(check, TableCheck):
-            columns.extend(f"{sql} AS \"m{index}_{k}\"" for k, (_, sql) in enumerate(check.shown_columns))
-    sql = (f"{_comment(f'one scan of {relation.label}', checks)}\n"
-           f"SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {relation.from_sql()}")
-    return Statement("scan", relation, sql, tuple(checks))
-
-
-# ---- one aggregation per grouping key -----------------------------------------------------
-
-
-def grouped_relation(relation: Relation, keys: tuple[str, ...], checks) -> str:
-    """A CTE body: one row per group with the row count and every aggregate the checks use."""
+def grouping_step(grouping: Grouping) -> Step:
+    """One aggregation judging every group check on its keys: the failing groups, each with a
+    flag per check, and one summary row (`__summary`) with each check's violations and what
+    it looked at (`c{i}`, `n{i}`)."""
+    relation, keys, checks = grouping.relation, grouping.keys, grouping.checks
     key_columns = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
     aggregates = ['count(*) AS "__rows"']
     for check in checks:
         if isinstance(check, GroupCheck):
             aggregates.extend(f"{sql} AS {identifier(alias)}" for alias, sql in check.aggregates)
-    if any(isinstance(c, GroupCheck) and c.share_of_rows for c in checks):
+    shares = any(isinstance(c, GroupCheck) and c.share_of_rows for c in checks)
+    if shares:
         aggregates.append('CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS "__share"')
-    group_by = ", ".join(relation.column(k) for k in keys)
-    return (f"SELECT {', '.join(key_columns + list(dict.fromkeys(aggregates)))} "
-            f"FROM {relation.from_sql()} GROUP BY {group_by}")
+    aggregates = list(dict.fromkeys(aggregates))
+    where = f" WHERE {grouping.population}" if grouping.population else ""
+    grouped = (f"SELECT {', '.join(key_columns + aggregates)} FROM {relation.from_sql()}{where} "
+               f"GROUP BY {', '.join(relation.column(k) for k in keys)}")
+    flags = [f"{_group_violation(check, keys)} AS \"v{i}\"" for i, check in enumerate(checks)]
+    value_columns = [identifier(k) for k in keys] + [a.rsplit(" AS ", 1)[1] for a in aggregates]
+    flag_columns = [f'"v{i}"' for i in range(len(checks))]
+    counted = []
+    for i, check in enumerate(checks):
+        counted += _group_counts(check, keys, i)
+    nulls = lambda columns: [f"NULL AS {c}" for c in columns]  # noqa: E731
+    failing = (f"SELECT FALSE AS \"__summary\", {', '.join(value_columns + flag_columns)}, "
+               f"{', '.join(nulls([f'{kind}{i}' for i in range(len(checks)) for kind in ('c', 'n')]))} "
+               f"FROM \"__judged\" WHERE {' OR '.join(flag_columns)}")
+    summary = (f"SELECT TRUE, {', '.join(nulls(value_columns + flag_columns))}, {', '.join(counted)} "
+               f"FROM \"__judged\"")
+    sql = (f"WITH \"__groups\" AS (\n  {grouped}\n), \"__judged\" AS MATERIALIZED (\n  SELECT *, {', '.join(flags)} "
+           f"FROM \"__groups\"\n)\n{failing}\nUNION ALL\n{summary}")
+    label = _for(f"one aggregation of {relation.label} per ({', '.join(keys)})"
+                 + (" where the population holds" if grouping.population else ""), checks)
+    return Step(label, sql, grouping.name)
 
 
-def _keys_present(keys) -> str:
-    return " AND ".join(f"{identifier(k)} IS NOT NULL" for k in keys)
-
-
-def group_statement(relation: Relation, keys: tuple[str, ...], checks: list) -> Statement:
-    columns = ['count(*) AS "__groups"']
-    for index, check in enumerate(checks):
-        if isinstance(check, UniqueCheck):
-            present = _keys_present(keys)
-            columns.append(f"coalesce(sum(\"__rows\") FILTER (WHERE \"__rows\" > 1 AND {present}), 0) AS \"v{index}\"")
-            columns.append(f"coalesce(sum(\"__rows\") FILTER (WHERE {present}), 0) AS \"n{index}\"")
-        else:
-            scope = f" AND {_keys_present(keys)}" if check.skip_null_keys else ""
-            columns.append(f"count(*) FILTER (WHERE {check.violation}{scope}) AS \"v{index}\"")
-            columns.append(f"count(*) FILTER (WHERE TRUE{scope}) AS \"n{index}\"")
-    what = f"one aggregation of {relation.label} per ({', '.join(keys)})"
-    sql = (f"{_comment(what, checks)}\n"
-           f"WITH \"__groups\" AS (\n  {grouped_relation(relation, keys, checks)}\n)\n"
-           f"SELECT\n  " + ",\n  ".join(columns) + "\nFROM \"__groups\"")
-    return Statement("group", relation, sql, tuple(checks))
-
-
-# ---- raw SQL ------------------------------------------------------------------------------
-
-
-def raw_statement(check: RawSqlCheck) -> Statement:
-    sql = (f"{_comment('raw SQL rule', [check])}\n"
-           f"SELECT 1, count(*) AS \"v0\", count(*) AS \"n0\" FROM (\n{check.query}\n) AS \"__raw\"")
-    return Statement("raw", check.relation, sql, (check,))
-
-
-# ---- samples of violations ----------------------------------------------------------------
-
-
-def sample_sql(check: Check, limit: int) -> str | None:
-    relation = check.relation
-    row = relation.column(ROW_COLUMN)
-    if isinstance(check, RowCheck):
-        shown = [(f"column {label}" if label == "row" else label, sql) for label, sql in check.shown_columns]
-        values = ", ".join([f"{row} AS \"row\""] + [f"{sql} AS {identifier(label)}" for label, sql in shown])
-        return (f"SELECT {values} FROM {relation.from_sql()} WHERE {check.violation} "
-                f"ORDER BY 1 LIMIT {int(limit)}")
+def _group_violation(check, keys) -> str:
     if isinstance(check, UniqueCheck):
-        keys = ", ".join(relation.column(k) for k in check.keys)
-        present = " AND ".join(f"{identifier(k)} IS NOT NULL" for k in check.keys)
-        return (f"SELECT \"row\", {', '.join(identifier(k) for k in check.keys)} FROM ("
-                f"SELECT {row} AS \"row\", {', '.join(f'{relation.column(k)} AS {identifier(k)}' for k in check.keys)}, "
-                f"count(*) OVER (PARTITION BY {keys}) AS \"__copies\" FROM {relation.from_sql()}) "
-                f"WHERE \"__copies\" > 1 AND {present} ORDER BY 1 LIMIT {int(limit)}")
-    if isinstance(check, GroupCheck):
-        keys = check.keys
-        scope = f" AND {_keys_present(keys)}" if check.skip_null_keys else ""
-        return (f"WITH \"__groups\" AS ({grouped_relation(relation, keys, [check])}) "
-                f"SELECT {_group_sample_columns(check)} FROM \"__groups\" WHERE {check.violation}{scope} "
-                f"ORDER BY {', '.join(identifier(k) for k in keys)} NULLS FIRST LIMIT {int(limit)}")
-    if isinstance(check, RawSqlCheck):
-        return f"SELECT * FROM (\n{check.query}\n) AS \"__raw\" LIMIT {int(limit)}"
-    return None
+        return f"(\"__rows\" > 1 AND {_present(keys)})"
+    scope = f" AND {_present(keys)}" if check.skip_null_keys else ""
+    return f"({_flag(check.violation)}{scope})"
 
 
-def _group_sample_columns(check: GroupCheck) -> str:
-    columns = [identifier(k) for k in check.keys] + ['"__rows" AS "rows"']
+def _group_counts(check, keys, i: int) -> list[str]:
+    if isinstance(check, UniqueCheck):  # every copy counts: violations and checked are rows
+        return [f"coalesce(sum(\"__rows\") FILTER (WHERE \"v{i}\"), 0) AS \"c{i}\"",
+                f"coalesce(sum(\"__rows\") FILTER (WHERE {_present(keys)}), 0) AS \"n{i}\""]
+    scope = _present(keys) if check.skip_null_keys else "TRUE"
+    return [f"count(*) FILTER (WHERE \"v{i}\") AS \"c{i}\"", f"count(*) FILTER (WHERE {scope}) AS \"n{i}\""]
+
+
+def failing_groups(grouping: Grouping, index: int) -> str:
+    """The keys of the groups that fail check `index` of a grouping (read from its table)."""
+    keys = "".join(f"{identifier(k)}, " for k in grouping.keys)
+    return f"SELECT {keys}TRUE AS \"__hit\" FROM {identifier(grouping.name)} WHERE NOT \"__summary\" AND \"v{index}\""
+
+
+def grouping_counts_sql(grouping: Grouping) -> str:
+    columns = ", ".join(f'"c{i}", "n{i}"' for i in range(len(grouping.checks)))
+    return f"SELECT {columns} FROM {identifier(grouping.name)} WHERE \"__summary\""
+
+
+def group_sample_sql(grouping: Grouping, index: int, limit: int) -> str:
+    check = grouping.checks[index]
+    columns = [identifier(k) for k in grouping.keys] + ['"__rows" AS "rows"']
     columns += [identifier(alias) for alias, _ in check.aggregates]
     if check.share_of_rows:
         columns.append('round("__share", 4) AS "share"')
-    return ", ".join(dict.fromkeys(columns))
+    order = ", ".join(f"{identifier(k)} NULLS FIRST" for k in grouping.keys)
+    return (f"SELECT {', '.join(dict.fromkeys(columns))} FROM {identifier(grouping.name)} "
+            f"WHERE NOT \"__summary\" AND \"v{index}\" ORDER BY {order} LIMIT {int(limit)}")
 
 
-# ---- which rows broke which checks --------------------------------------------------------
+# ---- rows that make a failing group fail ------------------------------------------------------
 
 
-def row_verdict_sql(table: str, checks: list, error_ids: set[str]) -> str | None:
-    """One row per input row that broke a check: its row number, the ids of the checks it
-    broke, and whether any of them is an error. Row, uniqueness and group checks on the table itself take part;
-    checks over a joined relation mark the rows they found."""
-    base = Relation(table)
-    parts, joins, windows = [], [], []
-    for index, check in enumerate(checks):
-        flag = _row_flag(base, check, index, joins, windows)
-        if flag is not None:
-            parts.append((check.id, flag))
-    if not parts:
-        return None
-    listed = ", ".join(f"CASE WHEN {flag} THEN {literal(check_id)} END" for check_id, flag in parts)
-    errors = " OR ".join(f"coalesce({flag}, FALSE)" for check_id, flag in parts if check_id in error_ids) or "FALSE"
-    source = identifier(table)
-    if windows:
-        source = f"(SELECT *, {', '.join(windows)} FROM {identifier(table)}) AS {identifier(table)}"
-    # Only rows that broke something are kept: usually few, so joining back is cheap.
-    return (f"SELECT * FROM (SELECT {base.column(ROW_COLUMN)} AS {identifier(ROW_COLUMN)}, "
-            f"list_filter([{listed}], lambda x: x IS NOT NULL) AS \"violations\", ({errors}) AS \"failed\" "
-            f"FROM {source} {' '.join(joins)}) WHERE len(\"violations\") > 0")
+def outliers_step(outliers: Outliers) -> Step:
+    grouping, check = outliers.grouping, outliers.check
+    relation = grouping.relation
+    on = " AND ".join(f"{relation.column(k)} IS NOT DISTINCT FROM \"__failing\".{identifier(k)}" for k in grouping.keys)
+    failing = f"JOIN ({failing_groups(grouping, outliers.index)}) AS \"__failing\" ON {on}"
+    partition = ", ".join(relation.column(k) for k in grouping.keys)
+    if check.outlier_column is None:  # `count per K <= N`: the rows after the group's first N
+        sql = (f"SELECT {ROW} FROM (SELECT {relation.column(ROW_COLUMN)} AS {ROW}, row_number() OVER "
+               f"(PARTITION BY {partition} ORDER BY {relation.column(ROW_COLUMN)}) AS \"__rank\" "
+               f"FROM {relation.from_sql()} {failing}) AS \"__ranked\" WHERE \"__rank\" > {int(check.allowed)}")
+    else:  # `count distinct X per K <= N`: the values beyond the group's N most frequent
+        value = relation.column(check.outlier_column)
+        keys = ", ".join(f"{relation.column(k)} AS {identifier(k)}" for k in grouping.keys)
+        sql = (f"SELECT * FROM (SELECT {keys}, {value} AS \"__value\", row_number() OVER (PARTITION BY {partition} "
+               f"ORDER BY count(*) DESC, {value}) AS \"__rank\" FROM {relation.from_sql()} {failing} "
+               f"WHERE {value} IS NOT NULL GROUP BY {partition}, {value}) AS \"__ranked\" "
+               f"WHERE \"__rank\" > {int(check.allowed)}")
+    return Step(_for("rows that make a failing group fail", [check]), sql, outliers.name)
 
 
-def _failing_rows_sql(check: Check) -> str | None:
-    """Row numbers of the rows a check over a joined or derived relation found at fault."""
-    relation = check.relation
-    row = relation.column(ROW_COLUMN)
-    if isinstance(check, RowCheck):
-        return f"SELECT {row} FROM {relation.from_sql()} WHERE {check.violation}"
-    if isinstance(check, UniqueCheck):
-        keys = ", ".join(relation.column(k) for k in check.keys)
-        present = " AND ".join(f"{relation.column(k)} IS NOT NULL" for k in check.keys)
-        return (f"SELECT \"row\" FROM (SELECT {row} AS \"row\", {present} AS \"present\", "
-                f"count(*) OVER (PARTITION BY {keys}) AS \"copies\" FROM {relation.from_sql()}) "
-                f"WHERE \"copies\" > 1 AND \"present\"")
-    return None
+# ---- rules over a table joined on keys that repeat ----------------------------------------------
 
 
-def _row_flag(base: Relation, check: Check, index: int, joins: list, windows: list) -> str | None:
-    if not check.attributable:
-        return None
-    if check.relation != base:
-        failing = _failing_rows_sql(check)
-        return f"({base.column(ROW_COLUMN)} IN ({failing}))" if failing else None
-    if isinstance(check, RowCheck):
-        return f"({check.violation})"
-    if isinstance(check, UniqueCheck):
-        keys = ", ".join(base.column(k) for k in check.keys)
-        present = " AND ".join(f"{base.column(k)} IS NOT NULL" for k in check.keys)
-        windows.append(f"count(*) OVER (PARTITION BY {keys}) AS \"__copies_{index}\"")
-        return f"(\"__copies_{index}\" > 1 AND {present})"
-    if isinstance(check, GroupCheck) and not check.share_of_rows:
-        alias = f"__failing_groups_{index}"
-        on = " AND ".join(f"{base.column(k)} IS NOT DISTINCT FROM {identifier(alias)}.{identifier(k)}"
-                          for k in check.keys)
-        joins.append(f"LEFT JOIN (WITH \"__groups\" AS ({grouped_relation(base, check.keys, [check])}) "
-                     f"SELECT {', '.join(identifier(k) for k in check.keys)}, TRUE AS \"failing\" "
-                     f"FROM \"__groups\" WHERE {check.violation}) AS {identifier(alias)} ON {on}")
-        return f"coalesce({identifier(alias)}.\"failing\", FALSE)"
-    return None
+def joined_step(joined: Joined) -> Step:
+    relation = joined.relation
+    flags = [f"bool_or({_flag(c.violation)}) AS \"v{i}\"" for i, c in enumerate(joined.checks)]
+    having = " OR ".join(f"bool_or({_flag(c.violation)})" for c in joined.checks)
+    sql = (f"SELECT {relation.column(ROW_COLUMN)} AS {ROW}, {', '.join(flags)} FROM {relation.from_sql()} "
+           f"GROUP BY {relation.column(ROW_COLUMN)} HAVING {having}")
+    return Step(_for(f"each row of {relation.label} once", joined.checks), sql, joined.name)
 
 
-# ---- `specc compile --target sql` ---------------------------------------------------------
+# ---- the row scan -----------------------------------------------------------------------------
+
+
+def scan_step(scan: RowScan) -> Step:
+    """One pass over the table: a flag per row check and per mark, for the rows that broke
+    something, with the derived columns samples show."""
+    table = identifier(scan.table)
+    columns = [f"{table}.{ROW} AS {ROW}"]
+    joins = []
+    for i, check in enumerate(scan.checks):
+        flag = _flag(check.violation)
+        if check.relation.current_only:
+            flag = f"({flag} AND {table}.{identifier(CURRENT_COLUMN)})"
+        columns.append(f"{flag} AS \"r{i}\"")
+    for j, joined in enumerate(scan.joined):
+        alias = f'"__j{j}"'
+        joins.append(f"LEFT JOIN {identifier(joined.name)} AS {alias} ON {table}.{ROW} = {alias}.{ROW}")
+        columns += [f"coalesce({alias}.\"v{i}\", FALSE) AS \"j{j}_{i}\"" for i in range(len(joined.checks))]
+    for i, mark in enumerate(scan.marks):
+        hit, join = _mark(scan, mark, i)
+        joins.append(join)
+        columns.append(f"{hit} AS \"g{i}\"")
+    columns += [f"{table}.{identifier(alias)} AS {identifier(alias)}" for alias, _ in scan.derived]
+    source = table
+    if scan.derived:
+        derived = ", ".join(f"{sql} AS {identifier(alias)}" for alias, sql in scan.derived)
+        source = f"(SELECT *, {derived} FROM {table}) AS {table}"
+    for other, keys in scan.joins:
+        on = " AND ".join(f"{table}.{identifier(k)} = {identifier(other)}.{identifier(k)}" for k in keys)
+        joins.insert(0, f"LEFT JOIN {identifier(other)} ON {on}")
+    flags = [f'"{name}"' for name, _ in scan.flags]
+    inner = f"SELECT {', '.join(columns)} FROM {source} {' '.join(joins)}".rstrip()
+    sql = f"SELECT * FROM (\n  {inner}\n) AS \"__flagged\" WHERE {' OR '.join(flags) or 'FALSE'}"
+    checks = [check for _, check in scan.flags]
+    return Step(_for(f"one scan of {scan.table}", checks) if checks else f"one scan of {scan.table}", sql, scan.name)
+
+
+def _mark(scan: RowScan, mark: Mark, i: int) -> tuple[str, str]:
+    """(flag SQL, join) marking the rows a failing group sets aside."""
+    table = identifier(scan.table)
+    alias = f'"__m{i}"'
+    grouping = mark.grouping
+    current = f" AND {table}.{identifier(CURRENT_COLUMN)}" if grouping.relation.current_only else ""
+    outliers = mark.outliers
+    if outliers is not None and outliers.check.outlier_column is None:
+        join = f"LEFT JOIN {identifier(outliers.name)} AS {alias} ON {table}.{ROW} = {alias}.{ROW}"
+        return f"({alias}.{ROW} IS NOT NULL{current})", join
+    on = [f"{table}.{identifier(k)} IS NOT DISTINCT FROM {alias}.{identifier(k)}" for k in grouping.keys]
+    if outliers is not None:
+        on.append(f"{table}.{identifier(outliers.check.outlier_column)} = {alias}.\"__value\"")
+        target = identifier(outliers.name)
+    else:
+        target = f"({failing_groups(grouping, mark.index)})"
+    join = f"LEFT JOIN {target} AS {alias} ON {' AND '.join(on)}"
+    probe = '"__hit"' if outliers is None else '"__value"'
+    return f"({alias}.{probe} IS NOT NULL{current})", join
+
+
+def scan_counts_sql(scan: RowScan, error_ids: set[str]) -> str:
+    """Per flag, the rows it marks; then the rows that broke an `error` check."""
+    counted = [f"count(*) FILTER (WHERE \"{name}\")" for name, _ in scan.flags]
+    counted.append(f"count(*) FILTER (WHERE {failed_sql(scan, error_ids)})")
+    return f"SELECT {', '.join(counted)} FROM {identifier(scan.name)}"
+
+
+def failed_sql(scan: RowScan, error_ids: set[str], qualifier: str = "") -> str:
+    """Whether a flagged row broke an `error` check (`qualifier`: the scan table's alias, with its dot)."""
+    errors = [f'{qualifier}"{name}"' for name, check in scan.flags if check.id in error_ids]
+    return "(" + (" OR ".join(errors) or "FALSE") + ")"
+
+
+def flagged_rows_sql(scan: RowScan, flag: str, limit: int) -> str:
+    return f"SELECT {ROW} FROM {identifier(scan.name)} WHERE \"{flag}\" ORDER BY 1 LIMIT {int(limit)}"
+
+
+def row_sample_sql(scan: RowScan, relation: Relation, shown, rows: int) -> str:
+    """The shown columns of chosen rows (`rows` `?` parameters): the table with the scan's
+    derived columns, joined as the checks' relation is."""
+    table = identifier(scan.table)
+    derived = "".join(f", \"__flagged\".{identifier(alias)}" for alias, _ in scan.derived)
+    placeholders = ", ".join("?" for _ in range(rows))
+    base = (f"(SELECT {table}.*{derived} FROM {table} JOIN {identifier(scan.name)} AS \"__flagged\" "
+            f"ON {table}.{ROW} = \"__flagged\".{ROW} WHERE {table}.{ROW} IN ({placeholders})) AS {table}")
+    joins = ""
+    if relation.join_table is not None:
+        on = " AND ".join(f"{table}.{identifier(k)} = {identifier(relation.join_table)}.{identifier(k)}"
+                          for k in relation.join_keys)
+        joins = f" LEFT JOIN {identifier(relation.join_table)} ON {on}"
+    values = ", ".join([f"{table}.{ROW} AS \"row\""] + [f"{sql} AS {identifier(_sample_label(label))}"
+                                                         for label, sql in shown])
+    return f"SELECT {values} FROM {base}{joins} ORDER BY 1"
+
+
+def _sample_label(label: str) -> str:
+    return f"column {label}" if label == "row" else label
+
+
+# ---- whole-table rules and raw SQL --------------------------------------------------------------
+
+
+def aggregate_step(relation: Relation, checks: tuple[TableCheck, ...]) -> Step:
+    columns = ['count(*) AS "__rows"']
+    columns += [f"CAST({check.violation} AS INTEGER) AS \"v{i}\"" for i, check in enumerate(checks)]
+    for i, check in enumerate(checks):  # what whole-table checks compare, after the counts
+        columns += [f"{sql} AS \"m{i}_{k}\"" for k, (_, sql) in enumerate(check.shown_columns)]
+    sql = "SELECT\n  " + ",\n  ".join(columns) + f"\nFROM {relation.from_sql()}"
+    return Step(_for(f"one aggregate of {relation.label}", checks), sql)
+
+
+def raw_step(check: RawSqlCheck) -> Step:
+    sql = f"SELECT count(*) AS \"v0\" FROM (\n{check.query}\n) AS \"__raw\""
+    return Step(_for("raw SQL rule", [check]), sql)
+
+
+def raw_sample_sql(check: RawSqlCheck, limit: int) -> str:
+    return f"SELECT * FROM (\n{check.query}\n) AS \"__raw\" LIMIT {int(limit)}"
+
+
+# ---- what a table's rows broke: breakdowns and quarantine ---------------------------------------
+
+
+def breakdown_sql(table: str, column: str, scan: RowScan | None, failed: str) -> str:
+    source, flag = identifier(table), "FALSE"
+    if scan is not None:
+        source = (f"{identifier(table)} LEFT JOIN (SELECT {ROW}, {failed} AS \"failed\" FROM {identifier(scan.name)}) "
+                  f"AS \"__verdict\" ON {identifier(table)}.{ROW} = \"__verdict\".{ROW}")
+        flag = 'coalesce("__verdict"."failed", FALSE)'
+    return (f"SELECT CAST({identifier(table)}.{identifier(column)} AS VARCHAR) AS value, count(*) AS rows, "
+            f"count(*) FILTER (WHERE {flag}) AS violating FROM {source} GROUP BY 1 ORDER BY 1 NULLS FIRST")
+
+
+def violations_list_sql(scan: RowScan, qualifier: str = "") -> str:
+    """The ids of the checks a flagged row broke, as a list."""
+    listed = ", ".join(f"CASE WHEN {qualifier}\"{name}\" THEN {literal(check.id)} END" for name, check in scan.flags)
+    return f"list_filter([{listed}], lambda x: x IS NOT NULL)" if listed else "CAST([] AS VARCHAR[])"
+
+
+# ---- the whole run, as `specc compile --target sql` shows it ------------------------------------
+
+
+def table_steps(table_plan: TablePlan) -> list[Step]:
+    """The statements that judge one table, in the order they run."""
+    steps = [grouping_step(g) for g in table_plan.groupings]
+    steps += [outliers_step(o) for o in table_plan.outliers]
+    steps += [joined_step(j) for j in table_plan.scan.joined]
+    steps.append(scan_step(table_plan.scan))
+    steps += [aggregate_step(relation, checks) for relation, checks in table_plan.aggregates]
+    steps += [raw_step(check) for check in table_plan.raw]
+    return steps
 
 
 class SqlBackend(Backend):
     """Prints the statements `specc check` runs, each headed by the checks it evaluates."""
 
     name = "sql"
-    description = "the DuckDB SQL of every check, one statement per scan or grouping"
+    description = "the DuckDB SQL of every check: one aggregation per grouping, one scan per table"
     writes_files = False
 
     def render(self, checked) -> dict[str, str]:
-        from ..plan import build_plan
+        from ..plan import build_plan, declared_unique_joins
 
         plan = build_plan(checked)
-        parts = [f"-- specc {checked.name}: checks compiled for DuckDB; tables are the spec's tables, "
-                 f"each with a {ROW_COLUMN} column numbering its source rows"]
-        parts.extend(statement.sql + ";" for statement in statements(plan))
+        executed = execution_plan(plan, list(checked.tables), declared_unique_joins(checked))
+        parts = [f"-- specc {checked.name}: the statements `specc check` runs on DuckDB. Each table is "
+                 f"first loaded into a temporary table of its name with a {ROW_COLUMN} column numbering "
+                 "its source rows (specc/load.py); a rule joined to a table whose join keys are not "
+                 "declared unique is judged row by row in a step of its own."]
+        for table_plan in executed.tables:
+            parts.extend(step.text + ";" for step in table_steps(table_plan))
         for metric in plan.metrics:
             parts.append(f"-- metric {metric.id}: {metric.metric} {' '.join(metric.options)} on {metric.table} "
                          f"(computed from counts by specc.metrics)".replace("\n", " "))
         return {f"{checked.name}.sql": "\n\n".join(parts) + "\n"}
+
+
+__all__ = ["ExecutionPlan", "Step", "SqlBackend", "table_steps", "RowCheck"]

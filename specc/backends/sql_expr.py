@@ -40,8 +40,8 @@ class ExpressionCompiler:
     # ---- leaves ------------------------------------------------------------------------
 
     def _literal(self, node: ast.Literal) -> str:
-        if node.kind == "duration":
-            return f"to_microseconds(CAST({literal(round(node.value * 1_000_000))} AS BIGINT))"
+        if node.kind == "duration":  # durations are seconds, as DOUBLE
+            return f"CAST({literal(float(node.value))} AS DOUBLE)"
         return literal(node.value)
 
     def _columnref(self, node: ast.ColumnRef) -> str:
@@ -63,7 +63,15 @@ class ExpressionCompiler:
         return f"{name}({', '.join(arguments)})"
 
     def _arithmetic(self, node: ast.Arithmetic) -> str:
-        return f"({self.compile(node.left)} {node.operator} {self.compile(node.right)})"
+        left, right = self.compile(node.left), self.compile(node.right)
+        left_kind, right_kind = self.type_of(node.left).kind, self.type_of(node.right).kind
+        if left_kind == right_kind == "timestamp":  # a duration in seconds, to the microsecond
+            return f"(CAST(date_diff('microsecond', {right}, {left}) AS DOUBLE) / 1000000)"
+        if left_kind == "timestamp" and right_kind == "duration":
+            return f"({left} {node.operator} to_microseconds(CAST(round({right} * 1000000) AS BIGINT)))"
+        if node.operator == "/":  # a ratio, never an integer division
+            return f"(CAST({left} AS DOUBLE) / {right})"
+        return f"({left} {node.operator} {right})"
 
     def _compare(self, node: ast.Compare) -> str:
         operator = "<>" if node.operator == "!=" else node.operator
@@ -80,6 +88,14 @@ class ExpressionCompiler:
 
     def _isnull(self, node: ast.IsNull) -> str:
         return f"({self.compile(node.operand)} IS {'NOT ' if node.negated else ''}NULL)"
+
+    def _isvalid(self, node: ast.IsValid) -> str:
+        from ..checks.columns import validity_sql
+
+        ref = node.operand
+        table = self.spec.tables[ref.table or self.table]
+        valid = validity_sql(self.spec, self.compile(ref), table.column(ref.column))
+        return f"(NOT {valid})" if node.negated else valid
 
     def _membership(self, operand, values: list, negated: bool) -> str:
         if not values:
@@ -129,7 +145,7 @@ class ExpressionCompiler:
             return f"count(DISTINCT {argument})"
         return f"{node.function}({argument})"
 
-    def _shareof(self, node: ast.ShareOf) -> str:
+    def _shareof(self, node: ast.ShareOf) -> str:  # within the group, see checks.rules
         return identifier(self.share_alias or "__share")
 
     def _sharewhere(self, node: ast.ShareWhere) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from ..source import Span
 from ..sqlsafe import identifier
 
+CURRENT_COLUMN = "__specc_current"  # as in specc.inputs: the row is its keys' latest answer
+
 
 @dataclass(frozen=True)
 class Relation:
@@ -25,12 +27,15 @@ class Relation:
     # Columns computed per row before any check reads the table — window functions such as
     # "does this span overlap an earlier one", or a normalised text to group duplicates by.
     derived: tuple[tuple[str, str], ...] = ()
+    # `rules for latest T`: only the rows that resubmissions left current (`latest by`)
+    current_only: bool = False
 
     def from_sql(self) -> str:
         base = identifier(self.table)
-        if self.derived:
-            columns = ", ".join(f"{sql} AS {identifier(alias)}" for alias, sql in self.derived)
-            base = f"(SELECT *, {columns} FROM {base}) AS {base}"
+        current = f" WHERE {identifier(CURRENT_COLUMN)}" if self.current_only else ""
+        if self.derived or current:
+            columns = "".join(f", {sql} AS {identifier(alias)}" for alias, sql in self.derived)
+            base = f"(SELECT *{columns} FROM {base}{current}) AS {base}"
         if self.join_table is None:
             return base
         on = " AND ".join(
@@ -44,8 +49,14 @@ class Relation:
 
     @property
     def label(self) -> str:
-        label = self.table if self.join_table is None else f"{self.table} with {self.join_table}"
+        label = ("latest " if self.current_only else "") + self.table
+        label += "" if self.join_table is None else f" with {self.join_table}"
         return label + (" (with derived columns)" if self.derived else "")
+
+    @property
+    def base(self) -> "Relation":
+        """The table itself, as the per-row verdict reads it."""
+        return Relation(self.table)
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,13 @@ class GroupCheck(Check):
     violation: str = "FALSE"  # over the aliases and keys
     skip_null_keys: bool = False
     share_of_rows: bool = False  # the group's share of all rows is available as "__share"
+    population: str | None = None  # `share of X where (…)`: only these rows are grouped
+    # What a failing group sets aside (specc.group_attribution): every row of it, only the
+    # rows that make it fail (`outliers`: beyond the `allowed` most frequent values of
+    # `outlier_column`, or beyond the first `allowed` rows), or none.
+    sets_aside: str = "group"  # group | outliers | nothing
+    outlier_column: str | None = None
+    allowed: int = 0
 
     scope = "group"
 
@@ -123,6 +141,15 @@ class UniqueCheck(Check):
     keys: tuple[str, ...] = ()
 
     scope = "unique"
+
+
+@dataclass(frozen=True)
+class RowCountCheck(Check):
+    """A table must hold rows unless it `allow empty`: nothing passes on no data."""
+
+    attributable: bool = False
+
+    scope = "table"
 
 
 @dataclass(frozen=True)
@@ -145,7 +172,7 @@ class MetricCheck:
     table: str
     roles: dict = field(default_factory=dict)  # role -> column name(s)
     task_kind: str = ""
-    of: str | None = None
+    of: str | None = None  # SQL of the value a summary metric summarises, over the table's own columns
     against: tuple[str, str] | None = None  # (table, column) of gold answers
     per: tuple[str, ...] = ()
     bounds: tuple[Bound, ...] = ()
@@ -156,6 +183,9 @@ class MetricCheck:
     # weighted kappa. None for a column no taxonomy types (numbers keep their numeric order).
     category_order: tuple[str, ...] | None = None
     min_units: int | None = None  # fewest shared units for a pair in a mean of kappas; None: the default
+    population: str | None = None  # SQL of `where …`: the rows the metric is computed over
+    population_text: str | None = None  # the same as the spec writes it, for the report
+    current_only: bool = False  # the table resolves resubmissions (`latest by`): current rows only
 
     kind = "metric"
     scope = "metric"

@@ -8,9 +8,9 @@ from __future__ import annotations
 from .. import ast
 from ..describe import range_words, size_words
 from ..expr_types import article, column_type
-from ..inputs import TYPE_FLAG_PREFIX
+from ..inputs import TIED_COLUMN, TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
-from .base import Relation, RowCheck, UniqueCheck
+from .base import Relation, RowCheck, RowCountCheck, UniqueCheck
 from .found_nothing import FoundNothing, found_nothing
 
 
@@ -22,6 +22,11 @@ def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
     for column in table.columns:
         checks.extend(_checks_for(spec, relation, column, column.name.text in type_checked,
                                   column.name.text in key_columns, nothing))
+    empty = row_count_check(table)
+    if empty is not None:
+        checks.insert(0, empty)
+    if table.latest is not None:
+        checks.append(_latest_tie_check(table, relation))
     if table.primary_key:
         keys = tuple(k.text for k in table.primary_key)
         checks.append(UniqueCheck(
@@ -56,38 +61,72 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         if nothing is not None and name not in nothing.still_required:  # "annotated, found nothing"
             violation += f" AND NOT ({nothing.condition})"
         checks.append(row_check("required", violation, f"`{name}` is required", source))
-    range_sql = _range_violation(quoted, column)
-    if range_sql:
-        source = next(c for c in column.constraints if isinstance(c, (ast.Bound, ast.Range))).span
-        checks.append(row_check("range", range_sql, f"`{name}` must be {range_words(column)}", source))
-    for pattern in column.find(ast.Pattern):
-        checks.append(row_check("pattern", f"NOT regexp_full_match({quoted}, {literal(pattern.regex)})",
-                                f"`{name}` must match {pattern.regex}", pattern.span))
-    for bound in column.find(ast.LengthBound):
-        size = f"length({quoted})" if bound.what == "length" else f"len({quoted})"
-        check = "length" if bound.what == "length" else "items"
-        checks.append(row_check(check, _between_violation(size, bound.low, bound.high),
-                                f"`{name}` must have {size_words(bound)}", bound.span))
-    enum = _enum_values(spec, column)
-    if enum is not None:
-        values, source = enum
-        checks.append(row_check("enum", f"{quoted} NOT IN ({', '.join(literal(v) for v in values)})"
-                                if values else f"{quoted} IS NOT NULL",
-                                f"`{name}` must be one of the allowed values", source))
-    for reference in column.find(ast.References):
-        target = reference.target
-        subquery = (f"SELECT {identifier(target.column)} FROM {identifier(target.table)} "
-                    f"WHERE {identifier(target.column)} IS NOT NULL")
-        checks.append(RowCheck(
-            f"{relation.table}.{name}.references", "reference", relation, "error",
-            f"`{name}` must exist in {target}", reference.span,
-            violation=f"{quoted} IS NOT NULL AND {quoted} NOT IN ({subquery})", shown_columns=((name, quoted),),
-        ))
+    for check, violation, message, source in value_violations(spec, quoted, column):
+        kind = "reference" if check == "references" else "column"
+        checks.append(RowCheck(f"{relation.table}.{name}.{check}", kind, relation, "error", message, source,
+                               violation=violation, shown_columns=((name, quoted),)))
     if column.has(ast.Key) or column.has(ast.Unique):
         source = (column.find(ast.Key) or column.find(ast.Unique))[0].span
         checks.append(UniqueCheck(f"{relation.table}.{name}.unique", "column", relation, "error",
                                   f"`{name}` must be unique", source, keys=(name,), shown_columns=((name, quoted),)))
     return checks
+
+
+def value_violations(spec, quoted: str, column: ast.Column):
+    """(check, violation SQL, message, span) for each constraint a non-null value must meet:
+    range, pattern, length, items, enum (`one of`, taxonomy) and references."""
+    name = column.name.text
+    range_sql = _range_violation(quoted, column)
+    if range_sql:
+        source = next(c for c in column.constraints if isinstance(c, (ast.Bound, ast.Range))).span
+        yield "range", range_sql, f"`{name}` must be {range_words(column)}", source
+    for pattern in column.find(ast.Pattern):
+        yield ("pattern", f"NOT regexp_full_match({quoted}, {literal(pattern.regex)})",
+               f"`{name}` must match {pattern.regex}", pattern.span)
+    for bound in column.find(ast.LengthBound):
+        size = f"length({quoted})" if bound.what == "length" else f"len({quoted})"
+        yield ("length" if bound.what == "length" else "items", _between_violation(size, bound.low, bound.high),
+               f"`{name}` must have {size_words(bound)}", bound.span)
+    enum = _enum_values(spec, column)
+    if enum is not None:
+        values, source = enum
+        violation = f"{quoted} NOT IN ({', '.join(literal(v) for v in values)})" if values else f"{quoted} IS NOT NULL"
+        yield "enum", violation, f"`{name}` must be one of the allowed values", source
+    for reference in column.find(ast.References):
+        target = reference.target
+        subquery = (f"SELECT {identifier(target.column)} FROM {identifier(target.table)} "
+                    f"WHERE {identifier(target.column)} IS NOT NULL")
+        yield ("references", f"{quoted} IS NOT NULL AND {quoted} NOT IN ({subquery})",
+               f"`{name}` must exist in {target}", reference.span)
+
+
+def validity_sql(spec, quoted: str, column: ast.Column) -> str:
+    """`x is valid`: present, read as its declared type (a value that did not cast is null),
+    and within every constraint of its column."""
+    tests = [f"{quoted} IS NOT NULL"] + [f"NOT coalesce({violation}, FALSE)"
+                                         for _, violation, _, _ in value_violations(spec, quoted, column)]
+    return "(" + " AND ".join(tests) + ")"
+
+
+def _latest_tie_check(table: ast.Table, relation: Relation) -> RowCheck:
+    """`TABLE.latest_tie`: resubmissions that share the latest ordering value cannot be told apart,
+    so none of them is taken as the answer and each is a violation."""
+    keys = [k.text for k in table.latest_keys]
+    order = table.latest.column.text
+    shown = tuple((k, relation.column(k)) for k in keys + [order])
+    return RowCheck(f"{relation.table}.latest_tie", "column", relation, "error",
+                    f"Rows of one ({', '.join(keys)}) must not share the latest `{order}`", table.latest.span,
+                    violation=relation.column(TIED_COLUMN), shown_columns=shown)
+
+
+def row_count_check(table: ast.Table):
+    """`TABLE.not_empty`: a table that must hold rows (unless `allow empty`) and holds none fails."""
+    if table.allow_empty is not None:
+        return None
+    name = table.name.text
+    return RowCountCheck(f"{name}.not_empty", "column", Relation(name), "error",
+                         f"`{name}` must hold at least one row (declare `allow empty` if it may be empty)",
+                         table.span)
 
 
 def _range_violation(quoted: str, column: ast.Column) -> str | None:

@@ -46,14 +46,99 @@ def _answer_column(metric: MetricCheck) -> str:
     raise ValueError(f"metric `{metric.id}` needs a task with a label or rating role")
 
 
-def evaluate_metric(con: duckdb.DuckDBPyConnection, metric: MetricCheck) -> tuple[float | None, dict]:
-    value, details = _evaluate(con, metric, metric.table)
-    breakdown_columns = [c for c in metric.per if c != _role(metric, "annotator")]
+def evaluate_metric(con: duckdb.DuckDBPyConnection, metric: MetricCheck,
+                    full_details: bool = False) -> tuple[float | None, dict]:  # fmt: skip
+    """The metric's value and details over its population, with every group's figure in
+    `details["groups"]` (see specc.metric_gate, which holds each group to the bounds)."""
+    source, population = _population(con, metric)
+    value, details = _evaluate(con, metric, source)
+    groups: list[dict] = []
     if "annotator" in metric.per or _role(metric, "annotator") in metric.per:
-        details["per_annotator"] = _per_annotator(con, metric, metric.table)
-    for column in breakdown_columns:
-        details.setdefault("per", {})[column] = _per_value(con, metric, column)
+        rows = _per_annotator(con, metric, source, details)
+        details["per_annotator"] = rows
+        groups += _annotator_groups(metric, rows)
+    for column in (c for c in metric.per if c not in ("annotator", _role(metric, "annotator"))):
+        rows = _per_value(con, metric, source, column)
+        details.setdefault("per", {})[column] = rows
+        groups += [{"by": column, "value": r["value"], "metric": r["metric"], "units": r["units"]} for r in rows]
+    if metric.per:
+        details["groups"] = groups
+    if population is not None:
+        details["population"] = population
+    if not full_details:
+        _summarise(details)
     return _stable(value), _stable(details)
+
+
+def _population(con, metric: MetricCheck) -> tuple[str, dict | None]:
+    """The rows a metric is computed over: the task's table, only its current rows when
+    resubmissions are resolved (`latest by`), and only rows where its `where` holds."""
+    conditions = []
+    if metric.current_only:
+        conditions.append('"__specc_current"')
+    if metric.population is not None:
+        conditions.append(f"coalesce({metric.population}, FALSE)")
+    if not conditions:
+        return metric.table, None
+    source = _view(con, f"SELECT * FROM {identifier(metric.table)} WHERE {' AND '.join(conditions)}")
+    (rows,) = con.execute(f"SELECT count(*) FROM {identifier(source)}").fetchall()[0]
+    population = {"rows": int(rows), "latest_only": metric.current_only}
+    if metric.population_text is not None:
+        population["where"] = metric.population_text
+    return source, population
+
+
+def _summarise(details: dict) -> None:
+    """`--details summary` (the default): one confusion matrix per metric, not one per annotator,
+    so the report of 200 annotators stays small."""
+    for row in details.get("per_annotator", []):
+        if isinstance(row, dict):
+            row.pop("confusion", None)
+
+
+def _annotator_groups(metric: MetricCheck, rows: list[dict]) -> list[dict]:
+    """Each annotator's figure and support, as the bounds judge it (docs/metrics.md)."""
+    if metric.metric == "span_f1":
+        return _span_annotators(rows)
+    figure, support = _ANNOTATOR_FIGURES.get(metric.metric) or (
+        ("value", "rows") if _is_percentile(metric) else (None, None))
+    if figure is None:
+        return []
+    return [{"by": "annotator", "value": row.get("coder"), "metric": row.get(figure), "units": row.get(support)}
+            for row in rows]
+
+
+def _is_percentile(metric: MetricCheck) -> bool:
+    return metric.metric[:1] == "p" and metric.metric[1:].isdigit()
+
+
+# the per-annotator figure held to a `per annotator` metric's bounds, and the units it rests on
+_ANNOTATOR_FIGURES = {
+    "gold_accuracy": ("accuracy", "compared"),
+    "cohen_kappa": ("kappa_with_others", "kappa_units"),
+    # alpha and Fleiss' kappa describe a set of annotators; one annotator is judged by the
+    # same chance-corrected agreement with each other annotator, weighted by shared units
+    "alpha": ("kappa_with_others", "kappa_units"),
+    "fleiss_kappa": ("kappa_with_others", "kappa_units"),
+    "percent_agreement": ("agreement_with_others", "ratings"),
+    "position_bias": ("value", "judgements"),
+    "mean": ("value", "rows"),
+    "median": ("value", "rows"),
+}
+
+
+def _span_annotators(pairs: list[dict]) -> list[dict]:
+    """An annotator's span F1: the mean over the pairs they are in, weighted by shared units."""
+    totals: dict = {}
+    for pair in pairs:
+        f1 = (pair.get("scores") or {}).get("f1")
+        if f1 is None:
+            continue
+        for coder in (pair.get("annotator_a"), pair.get("annotator_b")):
+            weighted, units = totals.get(coder, (0.0, 0))
+            totals[coder] = (weighted + f1 * pair["units"], units + pair["units"])
+    return [{"by": "annotator", "value": coder, "metric": weighted / units if units else None, "units": units}
+            for coder, (weighted, units) in sorted(totals.items(), key=lambda item: str(item[0]))]
 
 
 def _stable(value):
@@ -68,14 +153,14 @@ def _stable(value):
     return value
 
 
-def _per_value(con, metric: MetricCheck, column: str) -> list[dict]:
+def _per_value(con, metric: MetricCheck, source: str, column: str) -> list[dict]:
     values = con.execute(
-        f"SELECT DISTINCT CAST({identifier(column)} AS VARCHAR) FROM {identifier(metric.table)} ORDER BY 1 NULLS FIRST"
+        f"SELECT DISTINCT CAST({identifier(column)} AS VARCHAR) FROM {identifier(source)} ORDER BY 1 NULLS FIRST"
     ).fetchall()
     result = []
     for (value,) in values:
         condition = f"CAST({identifier(column)} AS VARCHAR) IS NOT DISTINCT FROM ?"
-        sliced = _view(con, f"SELECT * FROM {identifier(metric.table)} WHERE {condition}", [value])
+        sliced = _view(con, f"SELECT * FROM {identifier(source)} WHERE {condition}", [value])
         slice_value, slice_details = _evaluate(con, metric, sliced)
         result.append({"value": value, "metric": slice_value, "units": slice_details.get("units")})
     return result
@@ -94,7 +179,7 @@ _SINGLE_ANSWER_TASKS = ("classification", "rating")
 
 
 def _evaluate(con, metric: MetricCheck, table: str) -> tuple[float | None, dict]:
-    handler = _HANDLERS.get(metric.metric)
+    handler = _handler(metric)
     if handler is None:
         raise ValueError(f"metric `{metric.metric}` cannot be computed for this task")
     try:
@@ -211,8 +296,12 @@ def _preference(con, metric, table):
 
 def _gold(con, metric, table):
     gold_table, gold_column = metric.against
-    result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, **_single_answers(con, metric, table))
-    return result.accuracy, _details(result, units=result.units, ratings=result.compared)
+    missing = "skip" if "missing_left_out" in metric.options else "wrong"
+    result = m.gold_accuracy(con, table, gold_table, gold_value=gold_column, missing=missing,
+                             **_single_answers(con, metric, table))
+    details = _details(result, units=result.units, ratings=result.compared,
+                       missing="left out" if missing == "skip" else "counted as wrong")
+    return result.accuracy, details
 
 
 def _first_shown(metric: MetricCheck) -> str:
@@ -241,14 +330,23 @@ def _position_bias(con, metric, table):
     return share, {"units": judgements, "statistic": "share of first-shown responses chosen"}
 
 
-def _summary(function: str):
-    def evaluate(con, metric, table):
-        column = identifier(metric.of)
-        value, rows = con.execute(
-            f"SELECT {function}({column}), count({column}) FROM {identifier(table)}").fetchall()[0]
-        return (float(value) if value is not None else None), {"units": rows, "statistic": function}
+def _summary_function(metric: MetricCheck, value: str) -> str:
+    """mean, median, or the pNN percentile (continuous: interpolated between values)."""
+    if metric.metric == "mean":
+        return f"avg({value})"
+    if metric.metric == "median":
+        return f"median({value})"
+    return f"quantile_cont({value}, {int(metric.metric[1:]) / 100!r})"
 
-    return evaluate
+
+def _summary(con, metric, table):
+    value_sql = metric.of
+    value, rows = con.execute(
+        f"SELECT {_summary_function(metric, value_sql)}, count({value_sql}) FROM {identifier(table)}").fetchall()[0]
+    details = {"units": rows, "statistic": metric.metric}
+    if value is None:
+        details["undefined_reason"] = "no value to summarise"
+    return (float(value) if value is not None else None), details
 
 
 def _details(result, **extra) -> dict:
@@ -257,28 +355,26 @@ def _details(result, **extra) -> dict:
     return details
 
 
-def _per_annotator(con, metric: MetricCheck, table: str) -> list[dict]:
+def _per_annotator(con, metric: MetricCheck, table: str, details: dict) -> list[dict]:
     try:
-        return _annotator_rows(con, metric, table)
+        return _annotator_rows(con, metric, table, details)
     except m.ChoiceNeeded:  # the overall figure is undefined for the same reason, and says so
         return []
 
 
-def _annotator_rows(con, metric: MetricCheck, table: str) -> list[dict]:
+def _annotator_rows(con, metric: MetricCheck, table: str, details: dict) -> list[dict]:
     """Each annotator against the others (pairwise kappa, majority, alpha without them)."""
-    if metric.metric == "span_f1":
-        _, details = _span_f1(con, metric, table)
-        return details.get("pairs", [])
-    if metric.metric == "gold_accuracy":
-        _, details = _gold(con, metric, table)
-        return details.get("annotators", [])
+    if metric.metric == "span_f1":  # the pairs are in the overall figure's details already
+        return details.pop("pairs", [])
+    if metric.metric == "gold_accuracy":  # so are the annotators: moved, not computed again
+        return details.pop("annotators", [])
     if metric.metric == "position_bias":
         rows = con.execute(_position_bias_sql(metric, table, True)).fetchall()
         return [{"coder": a, "value": v, "judgements": n} for a, v, n in rows]
-    if metric.metric in ("mean", "median"):
+    if metric.metric in ("mean", "median") or _is_percentile(metric):
         annotator = identifier(_role(metric, "annotator"))
         rows = con.execute(
-            f"SELECT CAST({annotator} AS VARCHAR), {metric.metric}({identifier(metric.of)}), count(*) "
+            f"SELECT CAST({annotator} AS VARCHAR), {_summary_function(metric, metric.of)}, count({metric.of}) "
             f"FROM {identifier(table)} GROUP BY 1 ORDER BY 1 NULLS FIRST").fetchall()
         return [{"coder": a, "value": float(v) if v is not None else None, "rows": n} for a, v, n in rows]
     if metric.metric not in ("alpha", "fleiss_kappa", "cohen_kappa", "percent_agreement"):
@@ -301,6 +397,10 @@ _HANDLERS = {
     "preference_agreement": _preference,
     "gold_accuracy": _gold,
     "position_bias": _position_bias,
-    "mean": _summary("avg"),
-    "median": _summary("median"),
+    "mean": _summary,
+    "median": _summary,
 }
+
+
+def _handler(metric: MetricCheck):
+    return _summary if _is_percentile(metric) else _HANDLERS.get(metric.metric)

@@ -10,13 +10,14 @@ from .. import ast
 from ..backends.sql_expr import ExpressionCompiler
 from ..fmt import format_expression
 from ..resolve import aggregates_in, children_of, rule_scope
+from ..group_attribution import attribution, outliers_of
 from .base import Bound, GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, Tolerance, UniqueCheck
 
 
 def rule_checks(spec, block: ast.RuleBlock) -> list:
     join = block.join
     relation = Relation(block.table.text, join.table.text if join else None,
-                        tuple(k.text for k in join.keys) if join else ())
+                        tuple(k.text for k in join.keys) if join else (), current_only=block.latest)
     return [_rule_check(spec, relation, rule) for rule in block.rules]
 
 
@@ -44,7 +45,7 @@ def _rule_check(spec, relation: Relation, rule: ast.Rule):
     if shares:
         return _share_check(common, compiler, condition, shares[0], relation)
     if scope == "group":
-        return _group_check(common, compiler, condition, relation)
+        return _group_check(common, compiler, condition, relation, rule)
     if scope == "table":
         return TableCheck(**common, violation=compiler.violation(condition),
                           shown_columns=_measured(compiler, condition))
@@ -52,7 +53,8 @@ def _rule_check(spec, relation: Relation, rule: ast.Rule):
     return RowCheck(**common, violation=compiler.violation(condition), shown_columns=shown)
 
 
-def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation: Relation) -> GroupCheck:
+def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation: Relation,
+                 rule: ast.Rule) -> GroupCheck:  # fmt: skip
     aggregates = aggregates_in(condition)
     keys = tuple(k.text for k in aggregates[0].per)
     named = []
@@ -60,14 +62,19 @@ def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation
         alias = _aggregate_label(aggregate, f"{common['id']}#{index}")
         compiler.aggregate_aliases[id(aggregate)] = alias
         named.append((alias, compiler.aggregate_sql(aggregate)))
-    return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys))
+    mode = attribution(rule)
+    outliers = outliers_of(condition) if mode == "outliers" else None
+    return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys),
+                      sets_aside=mode, outlier_column=outliers.counted if outliers else None,
+                      allowed=outliers.allowed if outliers else 0)
 
 
 def _share_check(common: dict, compiler: ExpressionCompiler, condition, share: ast.ShareOf, relation) -> GroupCheck:
     operand = share.operand
     key = operand.column if isinstance(operand, ast.ColumnRef) else None
+    population = compiler.compile(share.where) if share.where is not None else None
     return GroupCheck(**common, keys=(key,), violation=_over_groups(compiler, condition, (key,)),
-                      skip_null_keys=True, share_of_rows=True)
+                      skip_null_keys=True, share_of_rows=True, population=population, sets_aside="nothing")
 
 
 def _over_groups(compiler: ExpressionCompiler, condition, keys) -> str:

@@ -55,8 +55,12 @@ def gold_accuracy(
     value: str = "value",
     gold_unit: str | None = None,
     gold_value: str | None = None,
+    missing: str = "skip",
 ) -> GoldResult:
-    """Accuracy of each annotator against `gold` (columns default to `unit` and `value`'s names)."""
+    """Accuracy of each annotator against `gold` (columns default to `unit` and `value`'s names).
+
+    `missing="wrong"` counts a rating with no value (an annotator's row left empty) as a wrong
+    answer, shown in the confusion matrices under the label None; `"skip"` leaves it out."""
     gold_unit, gold_value = gold_unit or unit, gold_value or value
     types = require_columns(con, relation, unit, coder, value)
     gold_types = require_columns(con, gold, gold_unit, gold_value)
@@ -65,13 +69,15 @@ def gold_accuracy(
     names = dict(gold_unit=identifier(gold_unit), gold_value=identifier(gold_value), gold=identifier(gold),
                  unit=identifier(unit), coder=identifier(coder), value=identifier(value),
                  relation=identifier(relation))
-    sql = GOLD_SQL.format(
+    template = GOLD_SQL if missing == "skip" else GOLD_SQL.replace(" AND {value} IS NOT NULL", "", 1)
+    sql = template.format(
         **names,
         # Labels of different types are compared as text, so 1 and '1' agree.
         answer="gold.answer" if same_type else "CAST(gold.answer AS VARCHAR)",
         given="ratings.value" if same_type else "CAST(ratings.value AS VARCHAR)",
     )
-    (units,) = one_row(con, UNITS_SQL.format(**names))
+    units_sql = UNITS_SQL if missing == "skip" else UNITS_SQL.replace(" AND {value} IS NOT NULL", "", 1)
+    (units,) = one_row(con, units_sql.format(**names))
     return gold_result(con.execute(sql).fetchall(), units=int(units or 0))
 
 
