@@ -514,7 +514,23 @@ class Resolver:
             self.check_reference(metric.against)
         self.check_thresholds(metric.thresholds, metric, None)
         self.check_metric_units(metric, summarised)
+        self.check_metric_answers(metric, task, table)
         self.check_share_thresholds(metric, kind)
+
+    def check_metric_answers(self, metric: ast.Metric, task: ast.Task, table: ast.Table) -> None:
+        """Interval and ratio alpha measure distances between numbers: the answers must be numbers."""
+        levels = {o.text for o in metric.options} & {"interval", "ratio"}
+        if metric.kind.text != "alpha" or not levels:
+            return
+        role = next((task.role(r) for r in ("label", "rating", "tag") if task.role(r)), None)
+        if role is None:
+            return
+        ref = role.columns[0]
+        column = (self.tables.get(ref.table) if ref.table else table).column(ref.column)
+        value_type = column_type(column.type, self.taxonomies, self.records) if column is not None else None
+        if value_type is not None and not value_type.is_numeric and value_type.kind != "any":
+            self.report("E305", metric, f"{levels.pop()} alpha measures distances between numbers, but `{ref}` is "
+                        f"{article(value_type)}", "use `nominal` (or `ordinal`, in the taxonomy's order)")
 
     def check_metric_expression(self, node, scope: Scope, where: str):
         """`of (…)` and `where …`: row expressions over the task's table, no aggregates."""
@@ -566,7 +582,7 @@ class Resolver:
                 self.report("E310", metric.task, f"unknown task `{metric.task.text}`", did_you_mean(metric.task.text, self.tasks))
             elif kind.task_kinds and task.kind.text not in kind.task_kinds:
                 self.report("E310", metric.task, f"`{kind.name}` does not apply to a {task.kind.text} task",
-                            f"it applies to: {', '.join(kind.task_kinds)}")
+                            _WHAT_APPLIES.get((kind.name, task.kind.text)) or f"it applies to: {', '.join(kind.task_kinds)}")
             return task
         candidates = [t for t in self.tasks.values() if not kind.task_kinds or t.kind.text in kind.task_kinds]
         if len(candidates) == 1:
@@ -586,6 +602,15 @@ class Resolver:
             node = self.taxonomies[taxonomy].nodes.get(code)
             if node is not None and node.label.deprecated:
                 self.diagnostics.add(warning("W102", literal.span, f"label `{code}` of `{taxonomy}` is deprecated"))
+
+
+# Where a task kind has its own form of a metric, the hint names it.
+_WHAT_APPLIES = {
+    **{(name, kind): "agreement on preferences is `preference_agreement alpha` or `preference_agreement percent`"
+       for name in ("alpha", "percent_agreement", "fleiss_kappa", "cohen_kappa") for kind in ("preference", "ranking")},
+    **{(name, "spans"): "agreement on spans is `span_f1` (strict, exact, partial or type matching)"
+       for name in ("alpha", "percent_agreement", "fleiss_kappa", "cohen_kappa", "gold_accuracy")},
+}
 
 
 # ---- expression walks shared with the planner ---------------------------------------------

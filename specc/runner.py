@@ -315,12 +315,17 @@ class _TableRun:
                     cursor, rows = self.state.query(sql_backend.group_sample_sql(grouping, index, limit),
                                                     label=f"samples of {check.id}")
                     self.outcomes[check.id].samples = _as_dicts(cursor, rows)
+        sampled = [(name, check) for name, check in scan.flags
+                   if not isinstance(check, GroupCheck) and self._wants_samples(check)]
+        chosen: dict[str, list[int]] = {}
+        for start in range(0, len(sampled), 40):  # a few statements, however many checks failed
+            flags = [name for name, _ in sampled[start:start + 40]]
+            _, rows = self.state.query(sql_backend.flagged_rows_sql(scan, flags, limit), label="sample rows")
+            for flag, row in rows:
+                chosen.setdefault(flag, []).append(row)
         wanted: dict = {}
-        for name, check in scan.flags:
-            if isinstance(check, GroupCheck) or not self._wants_samples(check):
-                continue
-            _, rows = self.state.query(sql_backend.flagged_rows_sql(scan, name, limit), label=f"sample rows of {check.id}")
-            wanted.setdefault(check.relation, []).append((check, [r[0] for r in rows]))
+        for name, check in sampled:
+            wanted.setdefault(check.relation, []).append((check, sorted(chosen.get(name, []))))
         for relation, found in wanted.items():
             self._row_samples(scan, relation, found)
 
@@ -410,8 +415,8 @@ def _explain_failure(check: Check, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, duckdb.PermissionException):
         text = f"rule `{check.id}` tried to reach outside the delivery (files and settings are locked): {text}"
-    where = f" (spec line {check.source.line})" if check.source is not None and check.source.line else ""
-    return f"`{check.id}`{where} could not run: {text}"
+    where = f"spec line {check.source.line}: " if check.source is not None and check.source.line else ""
+    return f"{where}{text}"
 
 
 def _judge(check: Check, outcome: _Outcome | None) -> CheckResult:
@@ -501,7 +506,7 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
         failed = sql_backend.failed_sql(scan, error_ids) if scan is not None else "FALSE"
         failing = 0
         if scan is not None:
-            _, rows = state.query(f"SELECT count(*) FILTER (WHERE {failed}) FROM {identifier(scan.name)}",
+            _, rows = state.query(f"SELECT {sql_backend.count_where(failed)} FROM {identifier(scan.name)}",
                                   label=f"compliance of {table}")
             failing = int(rows[0][0])
         unknown = tuple(state.errored_tables.get(table, ()))
