@@ -61,8 +61,10 @@ def exact_cast(value: str, physical: str, kind: str, options: CastOptions = Cast
     physical = physical.upper()
     if physical == "VARCHAR":
         return _from_text(value, kind, options)
-    if physical == "JSON":  # JSON values of mixed kinds: strings unquoted, the rest as written
+    if physical == "JSON":  # JSON values of mixed kinds: strings unquoted, scalars as written
+        # a list or an object where a flat value is declared is a type violation, never its text
         text = f"CASE WHEN json_type({value}) = 'VARCHAR' THEN json_extract_string({value}, '$') " \
+               f"WHEN json_type({value}) IN ('ARRAY', 'OBJECT') THEN NULL " \
                f"ELSE CAST({value} AS VARCHAR) END"
         cast = _from_text(text, kind, options)
         return Cast(cast.sql, True)

@@ -77,6 +77,40 @@ def parse_data_arguments(values: tuple[str, ...], spec: CheckedSpec) -> dict[str
     return bindings
 
 
+def parse_read_arguments(values: tuple[str, ...], spec: CheckedSpec) -> dict[str, dict[str, str]]:
+    """`--read SETTING=VALUE` (every table) and `--read TABLE.SETTING=VALUE` into overrides.
+
+    The settings and their checks are the spec's own `read …` settings (specc.table_settings), so
+    a value the spec would refuse is refused here too, naming the argument. `*` holds the
+    settings for every table; a table's own win over them.
+    """
+    from .diagnostics import did_you_mean
+    from .table_settings import SETTING_NAMES, setting_value_problem
+
+    overrides: dict[str, dict[str, str]] = {}
+    for value in values:
+        key, sep, setting_value = value.partition("=")
+        where = f"`--read {value}`"
+        if not sep:
+            raise UsageError(f"{where}: write SETTING=VALUE or TABLE.SETTING=VALUE, e.g. `--read delimiter=;`")
+        table, dot, name = key.rpartition(".")
+        if dot and table not in spec.tables:
+            guess = did_you_mean(table, list(spec.tables))
+            raise UsageError(f"{where}: the spec has no table `{table}`"
+                             + (f"; {guess}" if guess else f"; tables: {', '.join(spec.tables)}"))
+        name = name.strip().replace(" ", "_").replace("-", "_")
+        if name not in SETTING_NAMES:
+            guess = did_you_mean(name, SETTING_NAMES)
+            raise UsageError(f"{where}: unknown read setting `{name}`"
+                             + (f"; {guess}" if guess else f"; settings: {', '.join(SETTING_NAMES)}"))
+        setting_value = setting_value.replace("\\t", "\t") if name == "delimiter" else setting_value
+        problem = None if name == "null" else setting_value_problem(name, setting_value)
+        if problem:
+            raise UsageError(f"{where}: {problem}")
+        overrides.setdefault(table if dot else "*", {})[name] = setting_value
+    return overrides
+
+
 def default_bindings(spec: CheckedSpec) -> dict[str, Binding]:
     """Sources named in the spec (`source "…"`) or in a `specc.yaml` beside it."""
     base = Path(spec.path).parent

@@ -193,13 +193,18 @@ def _header(binding: Binding, table: ast.Table, options: ReadOptions, delimiter:
 
 def _first_record(path: str, options: ReadOptions, delimiter: str) -> list[str]:
     encoding = "utf-8-sig" if options.encoding == "utf-8" else options.encoding.replace("latin-1", "latin_1")
+    with open(path, "rb") as handle:
+        raw = handle.read(1 << 20)
+        if handle.read(1) and b"\n" in raw:
+            raw = raw[:raw.rindex(b"\n") + 1]  # whole lines only: never a character cut in two
     try:
-        with open(path, encoding=encoding, newline="") as handle:
-            head = handle.read(1 << 20)
+        head = raw.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise UsageError(f"line 1: bytes that are not {options.encoding} (byte {exc.start + 1}); declare the file's "
-                         "encoding, e.g. `read encoding \"latin-1\"` or `--read TABLE.encoding=latin-1`",
-                         where=path) from None
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise UsageError(f"line {line}: bytes that are not valid {options.encoding.upper()} (byte {column} of the line); "
+                         "declare the file's encoding, e.g. `read encoding \"latin-1\"` or "
+                         "`--read TABLE.encoding=latin-1`", where=path) from None
     if len(delimiter) != 1:
         return head.splitlines()[0].split(delimiter) if head else []
     reader = csv.reader(io.StringIO(head), delimiter=delimiter, quotechar=options.quote,
@@ -232,11 +237,44 @@ def _check_names(binding: Binding, table: ast.Table, names: list[str], path: str
 
 _LINE = re.compile(r"CSV Error on Line: (\d+)")
 _FILE = re.compile(r"file = (\S+)")
+_JSON = re.compile(r'Malformed JSON in file "(.+?)", at byte \d+ in (line|record/value) (\d+): ([^\n]*)')
+
+
+def _json_error(binding: Binding, match: re.Match) -> UsageError:
+    """A JSON reader error at the line that is broken: DuckDB names the line where it gave up,
+    which for a JSON Lines file with an unclosed object is the line after the broken one."""
+    path, unit, number, reason = match.group(1), match.group(2), int(match.group(3)), match.group(4).strip().rstrip(".")
+    if path not in binding.files:
+        path = binding.path
+    elif unit == "line":
+        number = _first_broken_line(path, number) or number
+    where = f"line {number}" if unit == "line" else f"record {number}"
+    return UsageError(f"cannot read table `{binding.table}`: {where} is not valid JSON ({excerpt(reason)})", where=path)
+
+
+def _first_broken_line(path: str, up_to: int) -> int | None:
+    """The first of the first `up_to` lines that is not a JSON value on its own (error path only)."""
+    import json
+
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            if number > up_to:
+                return None
+            if not raw.strip():
+                continue
+            try:
+                json.loads(raw)
+            except ValueError:
+                return number
+    return None
 
 
 def _read_error(binding: Binding, exc: Exception) -> UsageError:
     """DuckDB's reader error as a message with the file and line, and without the data line."""
     text = str(exc)
+    malformed_json = _JSON.search(text)
+    if malformed_json:
+        return _json_error(binding, malformed_json)
     line = _LINE.search(text)
     where = _FILE.search(text)
     path = where.group(1) if where and where.group(1) in binding.files else binding.path

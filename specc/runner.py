@@ -70,6 +70,7 @@ class _Run:
     statements_run: list[str] = field(default_factory=list)
     profile: list[dict] = field(default_factory=list)
     started: float = field(default_factory=time.perf_counter)
+    phase_started: float = field(default_factory=time.perf_counter)
     scans: dict[str, RowScan] = field(default_factory=dict)  # table -> its row scan, once run
     errored_tables: dict[str, list[str]] = field(default_factory=dict)
 
@@ -96,6 +97,12 @@ class _Run:
         began = time.perf_counter()
         self.engine.create_table(step.creates, step.sql)
         self._time(step.label, began)
+
+    def phase_done(self, phase: str) -> None:
+        """Seconds of the phase that ends now (`--profile` shows each; the report sums some)."""
+        now = time.perf_counter()
+        self.timings[phase] = now - self.phase_started
+        self.phase_started = now
 
     def _time(self, label: str, began: float) -> None:
         if self.options.profile:
@@ -134,15 +141,23 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if options.quarantine is not None:
         options.quarantine.mkdir(parents=True, exist_ok=True)
     state.engine.lock_down(options.quarantine)
-    state.timings["load_seconds"] = time.perf_counter() - started
+    state.phase_done("load")
     plan = build_plan(spec, {name: b.type_checked for name, b in state.bound.items()})
     results = _run_checks(state, plan)
+    state.phase_done("checks")
     results.extend(_run_metrics(state, plan.metrics))
-    checked_at = time.perf_counter()
+    state.phase_done("metrics")
     state.report("compliance")
     compliance, breakdowns = _score_rows(state, plan, results)
-    state.timings["check_seconds"] = checked_at - started - state.timings["load_seconds"]
-    state.timings["total_seconds"] = time.perf_counter() - started
+    state.phase_done("compliance")
+    phases = state.timings
+    state.timings = {
+        "load_seconds": phases["load"],
+        "check_seconds": phases["checks"] + phases["metrics"],
+        "total_seconds": time.perf_counter() - started,
+    }
+    if options.profile:
+        state.timings["phases"] = phases
     state.report("done")
     return _result(state, results, compliance, breakdowns), state
 
@@ -342,11 +357,13 @@ class _TableRun:
             return
         cursor, fetched = self.state.query(sql_backend.row_sample_sql(scan, relation, shown, len(rows)), rows,
                                            label=f"samples of {relation.label}")
-        names = [d[0] for d in cursor.description]
-        by_row = {values[0]: dict(zip(names, values)) for values in fetched}
+        by_row = {values[0]: values for values in fetched}
+        position = {column: k + 1 for k, column in enumerate(shown)}
         for check, chosen in found:
-            labels = ["row"] + [sql_backend._sample_label(label) for label, _ in check.shown_columns]
-            self.outcomes[check.id].samples = tuple({k: by_row[row][k] for k in labels} for row in chosen if row in by_row)
+            self.outcomes[check.id].samples = tuple(
+                {"row": row, **{sql_backend.sample_label(column[0]): by_row[row][position[column]]
+                                for column in check.shown_columns}}
+                for row in chosen if row in by_row)
 
     # ---- whole-table rules and raw SQL ----------------------------------------------------
 
@@ -590,7 +607,8 @@ def _result(state: _Run, checks: list[CheckResult], compliance, breakdowns) -> R
         for name, b in sorted(state.bound.items())
     )
     info = SpecInfo(spec.name, spec.title, spec.version, spec.path, spec.text_hash)
-    timings = {k: round(v, 3) for k, v in state.timings.items()}
+    timings = {k: round(v, 3) if isinstance(v, float) else {p: round(t, 3) for p, t in v.items()}
+               for k, v in state.timings.items()}
     if state.options.profile:
         timings["statements"] = state.profile
     return RunResult(info, inputs, verdict, state.options.fail_on, tuple(compliance), tuple(checks),

@@ -47,12 +47,18 @@ class ReadOptions:
             if name == "header":
                 fields["header"] = value.lower() in ("true", "yes", "1")
             elif name == "null":
-                fields["nulls"] = tuple(v for v in value.split(","))
+                fields["nulls"] = _with_empty(value.split(","))
             elif name == "encoding":
                 fields["encoding"] = ENCODINGS.get(value.lower(), value)
             else:
                 fields[name] = value
         return ReadOptions(**{**self.__dict__, **fields})
+
+
+def _with_empty(markers) -> tuple[str, ...]:
+    """An empty field is always null (every CSV writer writes a missing value so); `read null`
+    adds markers such as `NA` or `-` to it."""
+    return tuple(dict.fromkeys(("", *markers)))
 
 
 SETTING_NAMES = ("delimiter", "quote", "escape", "header", "encoding", "null", "timestamp_format", "timezone")
@@ -65,7 +71,7 @@ def read_options(table: ast.Table) -> ReadOptions:
         if setting.name == "header":
             fields["header"] = value == "true"
         elif setting.name == "null":
-            fields["nulls"] = setting.values
+            fields["nulls"] = _with_empty(setting.values)
         elif setting.name == "encoding":
             fields["encoding"] = ENCODINGS.get(value.lower(), value)
         else:

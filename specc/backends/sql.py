@@ -248,8 +248,8 @@ def flagged_rows_sql(scan: RowScan, flags: list[str], limit: int) -> str:
 
 
 def row_sample_sql(scan: RowScan, relation: Relation, shown, rows: int) -> str:
-    """The shown columns of chosen rows (`rows` `?` parameters): the table with the scan's
-    derived columns, joined as the checks' relation is."""
+    """The shown columns of chosen rows (`rows` `?` parameters) as `row`, `s0`, `s1`, … in the
+    order of `shown`: the table with the scan's derived columns, joined as the checks' relation is."""
     table = identifier(scan.table)
     derived = "".join(f", \"__flagged\".{identifier(alias)}" for alias, _ in scan.derived)
     placeholders = ", ".join("?" for _ in range(rows))
@@ -260,12 +260,12 @@ def row_sample_sql(scan: RowScan, relation: Relation, shown, rows: int) -> str:
         on = " AND ".join(f"{table}.{identifier(k)} = {identifier(relation.join_table)}.{identifier(k)}"
                           for k in relation.join_keys)
         joins = f" LEFT JOIN {identifier(relation.join_table)} ON {on}"
-    values = ", ".join([f"{table}.{ROW} AS \"row\""] + [f"{sql} AS {identifier(_sample_label(label))}"
-                                                         for label, sql in shown])
+    # by position, not by label: `.type` shows a column as delivered, `.required` as read
+    values = ", ".join([f"{table}.{ROW} AS \"row\""] + [f"{sql} AS \"s{k}\"" for k, (_, sql) in enumerate(shown)])
     return f"SELECT {values} FROM {base}{joins} ORDER BY 1"
 
 
-def _sample_label(label: str) -> str:
+def sample_label(label: str) -> str:
     return f"column {label}" if label == "row" else label
 
 

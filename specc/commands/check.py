@@ -20,7 +20,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import SpecError, UsageError
-from ..inputs import Binding, default_bindings, parse_data_arguments
+from ..inputs import Binding, default_bindings, parse_data_arguments, parse_read_arguments
 from ..render import render_diagnostics
 from ..report import FORMATS
 from ..report.escape import terminal
@@ -66,8 +66,17 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--memory-limit", help="DuckDB memory limit, e.g. 4GB.")
 @click.option("--fail-on", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="Also fail the gate on warnings with `warn`.")
+@click.option("--read", "read_settings", multiple=True, metavar="[TABLE.]SETTING=VALUE",
+              help="How text files are read, over the spec's `read` settings: delimiter, quote, escape, "
+                   "header, encoding, null, timestamp_format, timezone. Repeatable.")
+@click.option("--details", type=click.Choice(["summary", "full"]), default="summary", show_default=True,
+              help="How much of each metric's detail tables (confusion matrices, per-group figures) "
+                   "the report keeps.")
+@click.option("--profile", is_flag=True,
+              help="Time each phase and statement; shown in the text report and the JSON `timings`.")
 @click.pass_context
-def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on):
+def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
+          read_settings, details, profile):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -75,8 +84,10 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     spec = _spec_or_exit(ctx, spec_path)
     bindings = default_bindings(spec)
     bindings.update(parse_data_arguments(data, spec))
+    read_overrides = parse_read_arguments(read_settings, spec)
     _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
-    result, _ = run(spec, bindings, RunOptions(samples, threads, memory_limit, fail_on, quarantine))
+    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details)
+    result, _ = run(spec, bindings, options, read_overrides)
     _emit(result, targets)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data

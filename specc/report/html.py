@@ -454,7 +454,8 @@ def _pre(text: str) -> str:
 def _timings(result: RunResult) -> str:
     if not result.timings:
         return ""
-    pairs = [(e(str(key).removesuffix("_seconds")), e(_seconds(value))) for key, value in result.timings.items()]
+    pairs = [(e(str(key).removesuffix("_seconds")), e(_seconds(value))) for key, value in result.timings.items()
+             if not isinstance(value, (dict, list))]  # --profile's phases and statements: in the JSON
     return "<h2>Timings</h2>\n" + _pairs(pairs)
 
 

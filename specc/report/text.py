@@ -16,6 +16,7 @@ from .options import RenderOptions
 
 INDENT = "  "
 DETAIL_INDENT = "      "
+PROFILE_STATEMENTS = 10  # the slowest shown in the text report
 MARKS = {PASSED: "✓ passed", WARNED: "! warned", FAILED: "✗ failed", ERRORED: "E error"}
 MARK_STYLES = {
     PASSED: {"fg": "green"},
@@ -50,6 +51,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _checks_section("Metrics", result.metrics(), paint, options),
         *(_breakdown(b, paint) for b in result.breakdowns),
         _compliance(result, paint),
+        _profile(result, paint),
         _verdict(result, paint),
     ]
     return log_text("\n\n".join("\n".join(lines) for lines in sections if lines) + "\n")
@@ -113,10 +115,36 @@ def _best_cut(groups: list[dict]) -> float | None:
 def _compliance(result: RunResult, paint: _Painter) -> list[str]:
     if not result.compliance:
         return []
-    rows = [[common.clean(t.table), common.percent(t.score), f"{t.passing_rows:,} of {common.plural(t.rows, 'row')} pass"]
-            for t in result.compliance]
-    rows.append(["overall", common.percent(result.overall_compliance), ""])
+    rows = [[common.clean(t.table), *_table_compliance(t)] for t in result.compliance]
+    overall = result.overall_compliance
+    rows.append(["overall", "unknown" if overall is None and rows else common.percent(overall), ""])
     return [paint.heading("Compliance")] + [INDENT + line for line in common.align(rows, right={1})]
+
+
+def _table_compliance(table) -> list[str]:
+    """A table whose checks did not all run has no score: say which check is missing, never a %."""
+    if table.unknown_because:
+        missing = ", ".join(f"`{common.clean(c)}`" for c in table.unknown_because)
+        return ["unknown", f"{common.plural(table.rows, 'row')}; could not run {missing}"]
+    return [common.percent(table.score), f"{table.passing_rows:,} of {common.plural(table.rows, 'row')} pass"]
+
+
+def _profile(result: RunResult, paint: _Painter) -> list[str]:
+    """`--profile`: seconds per phase, then the slowest statements (the JSON report has them all)."""
+    phases = result.timings.get("phases")
+    statements = result.timings.get("statements")
+    if not phases and not statements:
+        return []
+    lines = [paint.heading("Profile")]
+    rows = [[name, f"{seconds:.3f} s"] for name, seconds in (phases or {}).items()]
+    rows.append(["total", f"{result.timings.get('total_seconds', 0):.3f} s"])
+    lines += [INDENT + line for line in common.align(rows, right={1})]
+    slowest = sorted(statements or [], key=lambda s: -s["seconds"])[:PROFILE_STATEMENTS]
+    if slowest:
+        lines.append(f"{INDENT}slowest statements ({len(slowest)} of {len(statements)}):")
+        statement_rows = [[f"{s['seconds']:.3f} s", common.clean(s["statement"])[:100]] for s in slowest]
+        lines += [INDENT * 2 + line for line in common.align(statement_rows, right={0})]
+    return lines
 
 
 def _verdict(result: RunResult, paint: _Painter) -> list[str]:
