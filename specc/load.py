@@ -95,10 +95,31 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
     return BoundTable(binding, rows, file_hash(binding.files), flagged, has_file_names, verified, current, tied)
 
 
-def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool) -> str:
+def compiled_load(spec: CheckedSpec, name: str) -> tuple[str, tuple[str, ...]]:
+    """The statement that loads table `name` from a CSV file `NAME.csv` with the declared
+    columns and read settings, and the columns whose `.type` it checks — for `specc compile
+    --target sql`, which has no files: a Parquet or JSON delivery's typed columns are read
+    from the file's schema, and cast only where a value can fail."""
+    table = spec.tables[name]
+    options = read_options(table)
+    binding = Binding(name, f"{name}.csv", (f"{name}.csv",), "csv")
+    names = [c.name.text for c in table.columns]
+    nulls = "[" + ", ".join(literal(n) for n in options.nulls) + "]"
+    columns_sql = "{" + ", ".join(f"{literal(n)}: 'VARCHAR'" for n in names) + "}"
+    source = (f"read_csv([{literal(binding.path)}], auto_detect = false, columns = {columns_sql}, "
+              f"header = {str(options.header).lower()}, delim = {literal(_delimiter(binding, options))}, "
+              f"quote = {literal(options.quote)}, escape = {literal(options.escape)}, nullstr = {nulls}, "
+              f"encoding = {literal(options.encoding)}, strict_mode = true)")
+    columns = _columns(spec, table, binding, {n: "VARCHAR" for n in names}, options)
+    raw = f"(SELECT * FROM {source})"
+    sql = f"CREATE TEMP TABLE {identifier(name)} AS\n{_load_sql(table, raw, columns, False, raw_is_sql=True)}"
+    return sql, tuple(c.name for c in columns if c.flagged)
+
+
+def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool, raw_is_sql: bool = False) -> str:
     casts = [f"{c.cast} AS {identifier(_cast_alias(c.name))}" for c in columns if c.cast is not None]
     inner = (f"SELECT row_number() OVER () AS {identifier(ROW_COLUMN)}, *"
-             + "".join(f", {cast}" for cast in casts) + f" FROM {identifier(raw)}")
+             + "".join(f", {cast}" for cast in casts) + f" FROM {raw if raw_is_sql else identifier(raw)}")
     projections = [f"{identifier(ROW_COLUMN)}"]
     for column in columns:
         projections.append(f"{column.value} AS {identifier(column.name)}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..checks.base import GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, UniqueCheck
 from ..execution import ExecutionPlan, Grouping, Joined, Mark, Outliers, RowScan, TablePlan, execution_plan
-from ..inputs import CURRENT_COLUMN, ROW_COLUMN
+from ..inputs import CURRENT_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
 from .base import Backend
 
@@ -333,12 +333,20 @@ class SqlBackend(Backend):
     def render(self, checked) -> dict[str, str]:
         from ..plan import build_plan, declared_unique_joins
 
-        plan = build_plan(checked)
+        from ..load import compiled_load
+
+        loads = {name: compiled_load(checked, name) for name in checked.tables}
+        plan = build_plan(checked, {name: flagged for name, (_, flagged) in loads.items()})
         executed = execution_plan(plan, list(checked.tables), declared_unique_joins(checked))
-        parts = [f"-- specc {checked.name}: the statements `specc check` runs on DuckDB. Each table is "
-                 f"first loaded into a temporary table of its name with a {ROW_COLUMN} column numbering "
-                 "its source rows (specc/load.py); a rule joined to a table whose join keys are not "
-                 "declared unique is judged row by row in a step of its own."]
+        parts = [f"-- specc {checked.name}: the statements `specc check` runs on DuckDB, for a delivery of "
+                 "CSV files named after the tables. Each table is loaded into a temporary table of its "
+                 f"name, with a {ROW_COLUMN} column numbering its source rows and exact casts (a "
+                 f"{TYPE_FLAG_PREFIX}COLUMN column keeps a value that does not cast, for `.type`); a "
+                 "Parquet or JSON file's typed columns are cast only where a value can fail. A rule "
+                 "joined to a table whose join keys are not declared unique is judged row by row in a "
+                 "step of its own; a grouping that finds no failing group is left out of its table's "
+                 "scan, and samples are fetched from the scan's rows."]
+        parts += [f"-- load {name}\n{sql};" for name, (sql, _) in loads.items()]
         for table_plan in executed.tables:
             parts.extend(step.text + ";" for step in table_steps(table_plan))
         for metric in plan.metrics:
