@@ -69,7 +69,18 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         population=_row_sql(spec, task.table.text, metric.where) if metric.where is not None else None,
         population_text=format_expression(metric.where) if metric.where is not None else None,
         current_only=spec.tables[task.table.text].latest is not None,
+        unit="seconds" if _is_duration_metric(spec, task.table.text, metric) else None,
     )
+
+
+def _is_duration_metric(spec: CheckedSpec, table: str, metric: ast.Metric) -> bool:
+    """A summary of durations (`median of (submitted_at - assigned_at)`): its value, like its
+    bounds, is seconds, shown as a duration."""
+    if any(t.amount.duration for t in metric.thresholds):
+        return True
+    if metric.of is None:
+        return False
+    return ExpressionCompiler(spec, table).type_of(metric.of).kind == "duration"
 
 
 def _row_sql(spec: CheckedSpec, table: str, expression) -> str:

@@ -11,6 +11,7 @@ its table is reported as unknown.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import math
 import time
 from dataclasses import dataclass, field
@@ -329,7 +330,9 @@ class _TableRun:
                 if isinstance(check, GroupCheck) and self._wants_samples(check):
                     cursor, rows = self.state.query(sql_backend.group_sample_sql(grouping, index, limit),
                                                     label=f"samples of {check.id}")
-                    self.outcomes[check.id].samples = _as_dicts(cursor, rows)
+                    self.outcomes[check.id].samples = tuple(
+                        {label: _shown(check, label, value) for label, value in sample.items()}
+                        for sample in _as_dicts(cursor, rows))
         sampled = [(name, check) for name, check in scan.flags
                    if not isinstance(check, GroupCheck) and self._wants_samples(check)]
         chosen: dict[str, list[int]] = {}
@@ -384,7 +387,7 @@ class _TableRun:
         position = 1 + len(checks)
         for index, check in enumerate(checks):
             labels = [label for label, _ in check.shown_columns]
-            measured = {label: _stable(row[position + k]) for k, label in enumerate(labels)}
+            measured = {label: _shown(check, label, row[position + k]) for k, label in enumerate(labels)}
             position += len(labels)
             self.outcomes[check.id] = _Outcome(int(row[1 + index] or 0), 1, step.text, measured or None)
 
@@ -410,6 +413,14 @@ class _TableRun:
 def _as_dicts(cursor, rows) -> tuple[dict, ...]:
     names = [d[0] for d in cursor.description]
     return tuple(dict(zip(names, row)) for row in rows)
+
+
+def _shown(check: Check, label: str, value):
+    """A figure as the report shows it: a duration (computed in seconds) as a duration."""
+    if label in check.durations and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and math.isfinite(value):
+        return datetime.timedelta(microseconds=round(value * 1_000_000))
+    return _stable(value)
 
 
 def _stable(value):
@@ -507,6 +518,8 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
         if value is not None and not math.isfinite(value):
             details.setdefault("undefined_reason", f"the value is {value}")
             value = None
+        if metric.unit is not None:
+            details["unit"] = metric.unit
         status, details = judge_metric(metric, value, details)
         results.append(CheckResult(**common, status=status, value=value, checked=details.get("units"), details=details))
     return results

@@ -86,6 +86,7 @@ class Check:
     tolerance: Tolerance | None = None
     bounds: tuple[Bound, ...] = ()
     shown_columns: tuple[tuple[str, str], ...] = ()  # (label, SQL) shown beside each sample
+    durations: frozenset[str] = frozenset()  # labels of shown figures that are durations, in seconds
     attributable: bool = True  # violations belong to rows, so quarantine can set rows aside
 
     scope = "row"
@@ -186,6 +187,7 @@ class MetricCheck:
     population: str | None = None  # SQL of `where …`: the rows the metric is computed over
     population_text: str | None = None  # the same as the spec writes it, for the report
     current_only: bool = False  # the table resolves resubmissions (`latest by`): current rows only
+    unit: str | None = None  # `seconds` for a summary of durations; None for a plain figure
 
     kind = "metric"
     scope = "metric"

@@ -47,8 +47,10 @@ def _rule_check(spec, relation: Relation, rule: ast.Rule):
     if scope == "group":
         return _group_check(common, compiler, condition, relation, rule)
     if scope == "table":
+        measured = _measured(compiler, condition)
         return TableCheck(**common, violation=compiler.violation(condition),
-                          shown_columns=_measured(compiler, condition))
+                          shown_columns=tuple((label, sql) for label, sql, _ in measured),
+                          durations=frozenset(label for label, _, kind in measured if kind == "duration"))
     shown = tuple(dict.fromkeys((str(ref), compiler.compile(ref)) for ref in _column_refs(condition)))
     return RowCheck(**common, violation=compiler.violation(condition), shown_columns=shown)
 
@@ -58,15 +60,18 @@ def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation
     aggregates = aggregates_in(condition)
     keys = tuple(k.text for k in aggregates[0].per)
     named = []
-    for index, aggregate in enumerate(aggregates):
-        alias = _aggregate_label(aggregate, f"{common['id']}#{index}")
+    durations = set()
+    for aggregate in aggregates:
+        alias = _aggregate_label(aggregate)
         compiler.aggregate_aliases[id(aggregate)] = alias
         named.append((alias, compiler.aggregate_sql(aggregate)))
+        if compiler.type_of(aggregate).kind == "duration":
+            durations.add(alias)
     mode = attribution(rule)
     outliers = outliers_of(condition) if mode == "outliers" else None
     return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys),
                       sets_aside=mode, outlier_column=outliers.counted if outliers else None,
-                      allowed=outliers.allowed if outliers else 0)
+                      allowed=outliers.allowed if outliers else 0, durations=frozenset(durations))
 
 
 def _share_check(common: dict, compiler: ExpressionCompiler, condition, share: ast.ShareOf, relation) -> GroupCheck:
@@ -84,16 +89,16 @@ def _over_groups(compiler: ExpressionCompiler, condition, keys) -> str:
     return grouped.violation(condition)
 
 
-def _measured(compiler: ExpressionCompiler, condition) -> tuple[tuple[str, str], ...]:
+def _measured(compiler: ExpressionCompiler, condition) -> tuple[tuple[str, str, str], ...]:
     """What a whole-table rule compares, as (the comparison as written, SQL of its aggregate
-    side): the scan records each figure, so a report says `16.29% measured for share where
+    side, and its kind): the scan records each figure, so a report says `16.29% measured for share where
     (confidence < 0.5) <= 5%` rather than only that the one table broke the rule."""
     found = []
     for node in _comparisons(condition):
         sides = [node.operand] if isinstance(node, ast.BetweenExpr) else [node.left, node.right]
         side = next((s for s in sides if _has_aggregate(s)), None)
         if side is not None:
-            found.append((format_expression(node), compiler.compile(side)))
+            found.append((format_expression(node), compiler.compile(side), compiler.type_of(side).kind))
     return tuple(dict.fromkeys(found))
 
 
@@ -119,14 +124,12 @@ def _column_refs(node) -> list[ast.ColumnRef]:
     return [found for child in children_of(node) for found in _column_refs(child)]
 
 
-def _aggregate_label(aggregate: ast.Aggregate, unique_suffix: str) -> str:
+def _aggregate_label(aggregate: ast.Aggregate) -> str:
     """How a group's aggregate is named in samples: `count`, `count distinct annotator`,
-    `sum(seconds)`. Over a column, equal names mean equal SQL, so rules sharing a grouping
-    share the column; an aggregate of an expression gets a name of its own."""
+    `sum(seconds)`, `max(submitted_at - assigned_at)`. Within one relation equal text means
+    equal SQL, so rules sharing a grouping share the column."""
     argument = aggregate.argument
-    if argument is not None and not isinstance(argument, ast.ColumnRef):
-        return f"{aggregate.function}(expression {unique_suffix})"
-    text = str(argument)
+    text = str(argument) if argument is None or isinstance(argument, ast.ColumnRef) else format_expression(argument)
     if aggregate.function == "count":
         return "count"
     if aggregate.function == "count_distinct":

@@ -8,6 +8,7 @@ CI log or an XML file.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from dataclasses import dataclass
@@ -53,9 +54,35 @@ def number(value: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-def metric_value(value: float | None) -> str:
-    """A computed statistic: three decimals, so a column of them lines up."""
+def metric_value(value: float | None, unit: str | None = None) -> str:
+    """A computed statistic: three decimals, so a column of them lines up; a duration as one."""
+    if value is not None and unit == "seconds":
+        return duration(value)
     return "—" if value is None else f"{value:.3f}"
+
+
+_DURATION_PARTS = (("d", 86400), ("h", 3600), ("m", 60))
+
+
+def duration(seconds: float) -> str:
+    """Seconds as the spec writes a duration, exactly to the millisecond: `10m 24s`, `9m`,
+    `1d 2h 5s`, `0.25s`."""
+    sign = "-" if seconds < 0 else ""
+    rest = round(abs(seconds), 3)
+    parts = []
+    for unit, size in _DURATION_PARTS:
+        whole = int(rest // size)
+        if whole:
+            parts.append(f"{whole}{unit}")
+            rest = round(rest - whole * size, 3)
+    if rest or not parts:
+        parts.append(f"{rest:.3f}".rstrip("0").rstrip(".") + "s")
+    return sign + " ".join(parts)
+
+
+def unit_of(check: "CheckResult") -> str | None:
+    """`seconds` for a metric whose value is a duration (its details say so)."""
+    return check.details.get("unit") if isinstance(check.details, dict) else None
 
 
 def percent(share: float | None) -> str:
@@ -121,7 +148,7 @@ def describe_counts(check: CheckResult) -> str:
 
 def _metric_counts(check: CheckResult) -> str:
     """`value 0.912 over 400 units (1,199 ratings)`."""
-    value = metric_value(check.value) if check.value is not None else _undefined(check)
+    value = metric_value(check.value, unit_of(check)) if check.value is not None else _undefined(check)
     counted = metric_counted(check)
     return f"value {value} over {counted}" if counted else f"value {value}"
 
@@ -159,6 +186,8 @@ def describe_measured(check: CheckResult) -> str:
 def measured_value(value) -> str:
     if value is None:
         return "—"
+    if isinstance(value, dt.timedelta):
+        return duration(value.total_seconds())
     if isinstance(value, bool) or not _is_number(value):
         return clean(shorten(str(value)))
     return f"{value:,}" if isinstance(value, int) else number(float(value))
@@ -213,7 +242,7 @@ def _level_value(check: CheckResult, level: str, value: float | None) -> str:
     until it does, a level under 1 is a share: a count of violations is a whole number.
     """
     if is_metric(check) or value is None:
-        return number(value)
+        return duration(value) if value is not None and unit_of(check) == "seconds" else number(value)
     as_share = getattr(check.threshold, f"{level}_is_share", None)
     if as_share is None:
         as_share = value < 1
@@ -285,6 +314,8 @@ def sample_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, str) and not isinstance(value, Enum):
         return _string_value(value)
+    if isinstance(value, dt.timedelta):
+        return duration(value.total_seconds())
     safe = json_safe(value)  # the same text the JSON report holds: Decimal, dates, NaN
     if isinstance(safe, (str, int, float)):
         return clean(shorten(str(safe)))
