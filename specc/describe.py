@@ -312,6 +312,7 @@ ROLE_WORDS = {
     "label": "the label chosen",
     "span": "where the span starts and ends: character offsets counted from 0, the end not included",
     "text": "the text the offsets point into",
+    "text_length": "the length in characters of the text the offsets point into",
     "span_text": "the characters the span covers",
     "token": "the token",
     "tag": "the token's BIO tag",
@@ -372,6 +373,9 @@ class _TaskWords:
 
 def _span_bounds(w: _TaskWords) -> str:
     start, end = w.role("span", 0), w.role("span", 1)
+    if w.task.role("text_length") is not None:
+        return (f"each span {w.modal} lie inside its text: {start} at least 0, {end} greater than {start} "
+                f"and no greater than {w.role('text_length')}")
     if w.task.role("text") is None:
         return f"{start} {w.modal} be at least 0 and {end} {w.modal} be greater than {start}"
     return (f"each span {w.modal} lie inside its text: {start} at least 0, {end} greater than {start} "

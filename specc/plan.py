@@ -122,8 +122,8 @@ def declared_unique_joins(spec: CheckedSpec) -> set[tuple[str, tuple[str, ...]]]
             unique |= {(c.name.text,) for c in other.columns if c.has(ast.Key) or c.has(ast.Unique)}
         if tuple(sorted(keys)) in {tuple(sorted(u)) for u in unique}:
             found.add((block.join.table.text, keys))
-    for task in spec.tasks.values():  # a task's text in another table is joined on its unit
-        text = task.role("text")
+    for task in spec.tasks.values():  # a task's text (or its length) in another table is joined on its unit
+        text = task.role("text") or task.role("text_length")
         unit = task.role("unit")
         if text is None or unit is None or text.columns[0].table in (None, task.table.text):
             continue

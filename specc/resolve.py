@@ -331,6 +331,8 @@ class Resolver:
                             f"options: {', '.join(kind.options)}" if kind.options else "this kind has no options")
         for text_bound in task.text_bounds:
             self.check_text_bound(task, table, text_bound)
+        if kind.name == "spans":
+            self.check_span_bound(task, table)
         checks = kind.checks + tuple(f"{b.role.text}_{b.bound.what}" for b in task.text_bounds)
         for setting in task.checks:
             if setting.check.text not in checks:
@@ -362,6 +364,35 @@ class Resolver:
         bound = text_bound.bound
         if bound.low is not None and bound.high is not None and bound.low > bound.high:
             self.report("E207", bound, f"empty range: {bound.low} is above {bound.high}")
+
+    def check_span_bound(self, task: ast.Task, table: ast.Table) -> None:
+        """A span's bound: one `text` (a string) or one `text_length` (a whole number), of the
+        span table or of a table that has the unit column to join on."""
+        text, length = task.role("text"), task.role("text_length")
+        if text is not None and length is not None:
+            self.report("E314", length.role, "a spans task takes its bound from `text` or from `text_length`, not both",
+                        "keep `text`: the length of the text is the bound")
+            return
+        role = text or length
+        if role is None or len(role.columns) != 1:
+            return
+        ref = role.columns[0]
+        target = table if ref.table is None else self.tables.get(ref.table)
+        column = target.column(ref.column) if target is not None else None
+        if column is None:
+            return  # check_role_column reported it
+        wanted = "string" if role is text else "int"
+        found = column_type(column.type, self.taxonomies, self.records)
+        if found.kind not in (wanted, "any"):
+            self.report("E314", ref, f"`{role.role.text} {ref}` must name {article(wanted)} column, not {article(found)}",
+                        "`text` names the text the offsets point into, `text_length` its length in characters")
+        unit = task.role("unit")
+        if target is not table and unit is not None and target.column(unit.columns[0].column) is None:
+            key = unit.columns[0].column
+            self.report("E314", ref, f"`{ref}` is joined to `{table.name.text}` on the unit column `{key}`, "
+                        f"which table `{target.name.text}` does not have",
+                        f"add the column `{key}` to table `{target.name.text}` (its key), or name a column of "
+                        f"`{table.name.text}`")
 
     def check_role_column(self, table: ast.Table, ref: ast.ColumnRef) -> None:
         target = table if ref.table is None else self.tables.get(ref.table)

@@ -31,7 +31,7 @@ TASK_KINDS: dict[str, TaskKind] = {
         TaskKind("classification", ("unit", "annotator", "label"), (), (), ("single_label",)),
         TaskKind("multilabel", ("unit", "annotator", "label"), (), (),
                  ("no_repeated_label", "label_cardinality")),
-        TaskKind("spans", ("unit", "annotator", "span", "label"), ("text", "span_text"), ("overlap",),
+        TaskKind("spans", ("unit", "annotator", "span", "label"), ("text", "text_length", "span_text"), ("overlap",),
                  ("span_bounds", "span_not_empty", "span_overlap", "span_text_matches")),
         TaskKind("tokens", ("unit", "annotator", "token", "tag"), ("position",), (), ("bio_sequence",)),
         TaskKind("rating", ("unit", "annotator", "rating"), (), (), ("rating_scale",)),

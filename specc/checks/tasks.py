@@ -9,6 +9,8 @@ out rather than guessed.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from .. import ast
 from ..expr_types import column_type
 from ..sqlsafe import identifier, literal
@@ -163,38 +165,74 @@ def _bound_words(bound: ast.LengthBound) -> str:
 # ---- spans --------------------------------------------------------------------------------
 
 
-def _text_relation(context: _TaskContext) -> tuple[Relation, str] | None:
-    """The span table joined to the document text on the unit column, when a `text` role names one."""
-    if not context.has("text"):
+@dataclass(frozen=True)
+class _SpanBound:
+    """Where a span's upper bound comes from: the length of a `text` role, or a `text_length`
+    role's value, in the span table or in another table joined on the unit column."""
+
+    relation: Relation  # the span table, joined to the bound's table when it lives elsewhere
+    length: str  # SQL of the bound over `relation`
+    per_span: str  # the same over the span table alone: a lookup when the bound lives elsewhere
+    words: str  # how messages name the bound
+    text: str | None  # SQL of the text over `relation`, when a `text` role names one
+    shown: tuple[tuple[str, str], ...]  # what samples show of the bound
+
+
+def _span_bound(context: _TaskContext) -> _SpanBound | None:
+    role = next((r for r in ("text", "text_length") if context.has(r)), None)
+    if role is None:
         return None
-    text = context.ref("text")
+    ref = context.ref(role)
     unit = context.ref("unit").column
-    if text.table is None or text.table == context.table:
-        return context.relation, context.relation.column(text.column)
-    relation = Relation(context.table, text.table, (unit,))
-    return relation, relation.column(text.column, text.table)
+    if ref.table is None or ref.table == context.table:
+        relation = context.relation
+    else:
+        relation = Relation(context.table, ref.table, (unit,))
+    value = relation.column(ref.column, ref.table)
+    length = f"length({value})" if role == "text" else value
+    per_span = length
+    if relation is not context.relation:
+        # min over the unit's rows: a span breaks its bound if any of its matches is too short
+        other = identifier(ref.table)
+        per_span = (f"(SELECT min({length}) FROM {other} "
+                    f"WHERE {other}.{identifier(unit)} = {context.relation.column(unit)})")
+    if role == "text":
+        return _SpanBound(relation, length, per_span, "length(text)", value, ())
+    return _SpanBound(relation, length, per_span, str(ref), None, ((str(ref), value),))
 
 
-def _span_shown(context: _TaskContext, text: str | None) -> tuple[tuple[str, str], ...]:
+def _out_of_bounds(context: _TaskContext, length: str | None) -> str:
+    """Whether a span breaks `span_bounds`: 0 <= start < end (<= length, when one is known)."""
+    start, end = context.column("span", 0), context.column("span", 1)
+    beyond = f" OR {end} > {length}" if length is not None else ""
+    return f"coalesce({start} < 0 OR {end} <= {start}{beyond}, FALSE)"
+
+
+def _span_shown(context: _TaskContext, bound: _SpanBound | None) -> tuple[tuple[str, str], ...]:
     """A span sample shows both ends and, when a text role names it, the text it covers."""
     start, end = context.column("span", 0), context.column("span", 1)
     ends = ((str(context.ref("span", 0)), start), (str(context.ref("span", 1)), end))
     covered = ()
-    if text is not None:
-        covered = (("covered", f"CASE WHEN {end} >= {start} THEN substring({text}, {start} + 1, {end} - {start}) END"),)
+    if bound is not None and bound.text is not None:
+        covered = (("covered", f"CASE WHEN {end} >= {start} THEN substring({bound.text}, {start} + 1, {end} - {start}) END"),)
+    elif bound is not None:
+        covered = bound.shown
     return context.shown("unit", "annotator") + ends + covered + context.shown("label")
 
 
 def _spans(context: _TaskContext):
     start, end = context.column("span", 0), context.column("span", 1)
     checks = []
-    joined = _text_relation(context)
-    shown = _span_shown(context, joined[1] if joined else None)
-    if joined is not None:
-        relation, text = joined
-        checks.append(_row(context, "span_bounds", "A span must lie inside its text: 0 <= start < end <= length(text)",
-                           f"coalesce({start} < 0 OR {end} <= {start} OR {end} > length({text}), FALSE)",
-                           shown, relation))
+    bound = _span_bound(context)
+    shown = _span_shown(context, bound)
+    if bound is not None:
+        checks.append(_row(context, "span_bounds", f"A span must lie inside its text: 0 <= start < end <= {bound.words}",
+                           _out_of_bounds(context, bound.length), shown, bound.relation))
+    else:
+        checks.append(_row(context, "span_bounds", "A span must start at 0 or later and end after it starts",
+                           _out_of_bounds(context, None), shown))
+    if bound is not None and bound.text is not None:
+        relation, text = bound.relation, bound.text
         piece = f"substring({text}, {start} + 1, {end} - {start})"
         checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
                            f"coalesce({end} > {start} AND trim({piece}) = '', FALSE)", shown, relation))
@@ -205,32 +243,34 @@ def _spans(context: _TaskContext):
             checks.append(_row(context, "span_text_matches", "The exported span text must equal the text it covers",
                                f"coalesce({inside} AND {span_text} <> {piece}, FALSE)",
                                shown + context.shown("span_text"), relation))
-    else:
-        checks.append(_row(context, "span_bounds", "A span must start at 0 or later and end after it starts",
-                           f"coalesce({start} < 0 OR {end} <= {start}, FALSE)", shown))
-        if context.has("span_text"):
-            checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
-                               f"coalesce(trim({context.column('span_text')}) = '', FALSE)", shown))
+    elif context.has("span_text"):
+        checks.append(_row(context, "span_not_empty", "A span must hold more than white space",
+                           f"coalesce(trim({context.column('span_text')}) = '', FALSE)", shown))
     if not context.allows("overlap"):
-        checks.append(_overlap(context, shown, joined))
+        checks.append(_overlap(context, shown, bound))
     return checks
 
 
-def _overlap(context: _TaskContext, shown, joined):
+def _overlap(context: _TaskContext, shown, bound: _SpanBound | None):
     """A span overlaps when it starts before the furthest end of the same annotator's
     earlier spans on the unit (ordered by start, then end): each overlapping pair counts once,
-    on its later span. Joined to the text, when it lives in another table, only so that
-    samples show what the span covers; the window runs over the span table alone."""
+    on its later span. Only spans that pass `span_bounds` take part, as the earlier span or
+    the later: a span outside its text is already reported, and its end says nothing about
+    where the annotator's next span may start. The window runs over the span table alone,
+    looking the bound up when it lives in another table; the relation joins that table only
+    so that samples show what the span covers."""
     unit, annotator = context.column("unit"), context.column("annotator")
     start, end = context.column("span", 0), context.column("span", 1)
     alias = f"__overlap_{context.task.name.text}"
-    window = (f"max({end}) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
+    inside = f"NOT {_out_of_bounds(context, bound.per_span if bound else None)}"
+    window = (f"max(CASE WHEN {inside} THEN {end} END) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
               f"{context.relation.column('__specc_row')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
-    base = joined[0] if joined is not None else context.relation
+    base = bound.relation if bound is not None else context.relation
     relation = Relation(context.table, base.join_table, base.join_keys, derived=((alias, window),))
     shown = shown + (("earlier_end", relation.column(alias)),)
+    violation = f"NOT {_out_of_bounds(context, bound.length if bound else None)} AND {start} < {relation.column(alias)}"
     return _row(context, "span_overlap", "Spans of one annotator on one unit must not overlap",
-                f"coalesce({start} < {relation.column(alias)}, FALSE)", shown, relation)
+                f"coalesce({violation}, FALSE)", shown, relation)
 
 
 # ---- tokens (BIO) -------------------------------------------------------------------------

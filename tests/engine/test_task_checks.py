@@ -93,13 +93,66 @@ def test_span_checks(project):
     bad, _ = _counts(project, SPANS, {"documents.csv": DOCUMENTS, "spans.csv": spans})
     assert bad["ner.span_bounds"] == 2
     assert bad["ner.span_not_empty"] == 1
-    assert bad["ner.span_overlap"] == 2  # (4,20) after (0,12); (17,30) after (4,20)
+    # (4,20) after (0,12); (17,30) also starts before 20, but lies outside its text, so only
+    # span_bounds reports it
+    assert bad["ner.span_overlap"] == 1
     # rows 2 and 'hires'; the out-of-bounds rows are span_bounds' business, and the three
     # spaces are exactly what the text holds there
     assert bad["ner.span_text_matches"] == 2
     good_spans = "doc_id,annotator,start,end,label,span_text\nd1,x,0,12,PER,Ada Lovelace\nd1,y,0,3,PER,Ada\nd1,x,17,24,PER,Babbage\n"
     good, _ = _counts(project, SPANS, {"documents.csv": DOCUMENTS, "spans.csv": good_spans})
     assert all(good[f"ner.{c}"] == 0 for c in ("span_bounds", "span_not_empty", "span_overlap", "span_text_matches"))
+
+
+LENGTH_SPANS = """
+spec s
+taxonomy Entity { PER ORG }
+table items { item_id string key  text_len int }
+table spans { item_id string  annotator string  start int  end int  label Entity }
+task ner: spans on spans {
+  unit item_id  annotator annotator  span start..end  label label  text_length items.text_len
+}
+"""
+
+# i1 is 20 characters long, i2 10; i3 has no item row
+LENGTH_ITEMS = "item_id,text_len\ni1,20\ni2,10\n"
+LENGTH_SPAN_ROWS = (
+    "item_id,annotator,start,end,label\n"
+    "i1,x,0,5,PER\n"     # fine
+    "i1,x,3,25,PER\n"    # ends beyond 20: out of bounds, and not an overlap of (0,5)
+    "i1,x,6,9,ORG\n"     # starts after 5: the out-of-bounds (3,25) does not count as earlier
+    "i1,x,8,12,ORG\n"    # starts before 9: overlaps (6,9)
+    "i2,x,-1,4,PER\n"    # starts before 0: out of bounds
+    "i2,x,2,6,PER\n"     # fine: (-1,4) does not take part
+    "i2,y,4,10,PER\n"    # fine: ends exactly at the length
+    "i3,x,0,99,PER\n"    # no item row: no known length, so not out of bounds
+)
+
+
+def test_span_bounds_from_a_length_column_of_another_table(project):
+    bad, result = _counts(project, LENGTH_SPANS, {"items.csv": LENGTH_ITEMS, "spans.csv": LENGTH_SPAN_ROWS})
+    assert bad["ner.span_bounds"] == 2
+    assert bad["ner.span_overlap"] == 1
+    bounds = next(c for c in result.checks if c.id == "ner.span_bounds")
+    assert bounds.message == "A span must lie inside its text: 0 <= start < end <= items.text_len"
+    assert [(s["start"], s["end"], s["items.text_len"]) for s in bounds.samples] == [(3, 25, 20), (-1, 4, 10)]
+    assert "ner.span_not_empty" not in bad and "ner.span_text_matches" not in bad
+
+
+def test_span_bounds_from_a_length_column_of_its_own_table(project):
+    spec = LENGTH_SPANS.replace("table items { item_id string key  text_len int }\n", "").replace(
+        "label Entity }", "label Entity  text_len int }").replace("items.text_len", "text_len")
+    rows = "item_id,annotator,start,end,label,text_len\ni1,x,0,5,PER,20\ni1,x,3,25,PER,20\ni1,x,4,9,ORG,20\n"
+    bad, _ = _counts(project, spec, {"spans.csv": rows})
+    assert (bad["ner.span_bounds"], bad["ner.span_overlap"]) == (1, 1)  # (3,25); (4,9) after (0,5)
+
+
+def test_span_overlap_counts_only_spans_inside_their_bound(project):
+    """The two figures docs/language.md shows: without a bound only start < 0 and end <=
+    start make a span out of bounds, so (3,25) takes part and overlaps twice more."""
+    without = LENGTH_SPANS.replace("  text_length items.text_len", "")
+    bad, _ = _counts(project, without, {"items.csv": LENGTH_ITEMS, "spans.csv": LENGTH_SPAN_ROWS})
+    assert (bad["ner.span_bounds"], bad["ner.span_overlap"]) == (1, 3)
 
 
 def test_span_overlap_allowed_and_switched_off(project):
