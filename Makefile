@@ -1,27 +1,35 @@
 # Two commands a newcomer needs: `make demo` and `make test`.
-# Each creates (or refreshes) a virtual environment in .venv and installs the project into it.
-PYTHON ?= python3
-VENV   := .venv
-BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+# Each creates (or refreshes) a virtual environment in .venv and installs the project into it:
+# `make demo` only what specc needs to run, `make test` the test tools as well.
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+RUNTIME := $(VENV)/.installed-runtime
+STAMP   := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean venv
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(RUNTIME): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+$(STAMP): pyproject.toml $(RUNTIME)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-demo: $(STAMP)
+demo: $(RUNTIME)
 	$(BIN)/python -m specc.demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-lint: $(STAMP)
+lint: $(RUNTIME)
 	$(BIN)/specc lint specs/*/*.aspec
 
 bench: $(STAMP)

@@ -1,9 +1,11 @@
 """Progress events of a run: what the runner is doing, for a live display or a log.
 
 The runner calls `RunOptions.progress(event)` (when set) at each step; it never prints.
-`phase` is one of load | checks | metrics | compliance | quarantine | done; `table` and
-`check` name what the step works on when there is one; `done`/`total` count the steps of the
-phase (statements of the check phase, metrics of the metric phase) when known.
+`phase` is one of load | checks | samples | metrics | compliance | quarantine | report | done
+(`report` comes from the caller, while it renders and writes the reports, after the runner's
+`done`); `table` and `check` name what the step works on when there is one; `done`/`total`
+count what the phase works through when known: tables loaded, checks evaluated (in the check
+and sample phases, over the whole run), metrics computed.
 """
 
 from __future__ import annotations

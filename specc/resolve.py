@@ -67,7 +67,8 @@ class _Loaded:
 # ---- loading and imports ------------------------------------------------------------------
 
 
-def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Path, ...], via=None) -> None:
+def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Path, ...], via=None,
+          text: str | None = None) -> None:
     try:
         resolved = path.resolve()
     except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL in the name
@@ -82,7 +83,7 @@ def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Pa
     if str(resolved) in {str(Path(p).resolve()) for p in loaded.sources}:
         return  # imported twice through different paths: declarations are already in
     try:
-        source = SourceFile.read(path)
+        source = SourceFile(str(path), text) if text is not None else SourceFile.read(path)
     except (OSError, ValueError) as exc:
         if via is None:
             raise OSError(getattr(exc, "strerror", None) or str(exc)) from None
@@ -723,13 +724,15 @@ def check_metadata(root: ast.Spec, diagnostics: Diagnostics) -> dict:
     return meta
 
 
-def resolve_file(path: str | Path) -> tuple[CheckedSpec | None, list[Diagnostic], dict[str, SourceFile]]:
-    """Resolve a spec file; returns (spec or None when there are errors, diagnostics, sources)."""
+def resolve_file(path: str | Path, text: str | None = None
+                 ) -> tuple[CheckedSpec | None, list[Diagnostic], dict[str, SourceFile]]:
+    """Resolve a spec file; returns (spec or None when there are errors, diagnostics, sources).
+    With `text`, that is the spec's text and `path` only names it (imports are found beside it)."""
     import hashlib
 
     diagnostics = Diagnostics()
     loaded = _Loaded()
-    _load(Path(path), loaded, diagnostics, ())
+    _load(Path(path), loaded, diagnostics, (), text=text)
     if loaded.root is None:
         return None, diagnostics.sorted(), loaded.sources
     meta = check_metadata(loaded.root, diagnostics)

@@ -169,9 +169,10 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
 def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
     executed = execution_plan(plan, list(state.bound), _unique_joins(state, plan))
     outcomes: dict[str, _Outcome] = {}
-    for index, table_plan in enumerate(executed.tables):
-        state.report("checks", table=table_plan.table, done=index, total=len(executed.tables))
-        _TableRun(state, table_plan, outcomes).run()
+    for table_plan in executed.tables:
+        state.report("checks", table=table_plan.table, done=len(outcomes), total=len(plan.checks))
+        _TableRun(state, table_plan, outcomes, len(plan.checks)).run()
+    state.report("checks", done=len(outcomes), total=len(plan.checks))
     return [_judge(check, outcomes.get(check.id)) for check in plan.checks]
 
 
@@ -193,8 +194,9 @@ def _unique_joins(state: _Run, plan: Plan) -> set[tuple[str, tuple[str, ...]]]:
 class _TableRun:
     """The steps of one table, each run once; a failing step is retried check by check."""
 
-    def __init__(self, state: _Run, plan: TablePlan, outcomes: dict[str, _Outcome]):
+    def __init__(self, state: _Run, plan: TablePlan, outcomes: dict[str, _Outcome], total_checks: int = 0):
         self.state, self.plan, self.outcomes = state, plan, outcomes
+        self.total_checks = total_checks  # of the whole run, for progress
 
     def run(self) -> None:
         for check in self.plan.row_counts:
@@ -202,6 +204,7 @@ class _TableRun:
             self.outcomes[check.id] = _Outcome(int(rows == 0), 1, "")
         groupings = [g for g in (self._grouping(g) for g in self.plan.groupings) if g is not None]
         scan = self._scan(groupings)
+        self.state.report("samples", table=self.plan.table, done=len(self.outcomes), total=self.total_checks)
         self._samples(scan, groupings)
         for relation, checks in self.plan.aggregates:
             self._aggregate(relation, checks)

@@ -24,3 +24,10 @@ def test_every_aspec_example_parses():
     for example in complete:
         result = parse_text(example, "example.aspec")
         assert result.spec is not None, [d.render(result.source) for d in result.diagnostics]
+
+
+def test_the_number_of_examples_is_the_real_one():
+    numbers = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15}
+    stated = re.search(r"`specs/\*/` holds (\w+) complete, working examples", DOC).group(1)
+    shipped = [p for p in (Path(__file__).resolve().parents[1] / "specs").iterdir() if p.is_dir()]
+    assert numbers[stated] == len(shipped)

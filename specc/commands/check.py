@@ -21,6 +21,8 @@ import click
 
 from ..diagnostics import SpecError, UsageError
 from ..inputs import Binding, default_bindings, parse_data_arguments, parse_read_arguments
+from ..progress import ProgressEvent
+from ..progress_display import progress_display
 from ..render import render_diagnostics
 from ..report import FORMATS
 from ..report.escape import terminal
@@ -74,9 +76,11 @@ def _spec_or_exit(ctx: click.Context, path: Path):
                    "the report keeps.")
 @click.option("--profile", is_flag=True,
               help="Time each phase and statement; shown in the text report and the JSON `timings`.")
+@click.option("--progress/--no-progress", "show_progress", default=None,
+              help="Draw a live progress line on standard error  [default: on a terminal, outside CI].")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
-          read_settings, details, profile):
+          read_settings, details, profile, show_progress):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -86,9 +90,13 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings.update(parse_data_arguments(data, spec))
     read_overrides = parse_read_arguments(read_settings, spec)
     _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
-    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details)
-    result, _ = run(spec, bindings, options, read_overrides)
-    _emit(result, targets)
+    with progress_display(show_progress) as progress:
+        options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, progress=progress,
+                             profile=profile, details=details)
+        result, _ = run(spec, bindings, options, read_overrides)
+        progress(ProgressEvent("report"))
+        written = _write_reports(result, targets)
+    _to_console(result, targets[0], written)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data
         click.echo(f"error: check `{terminal(failed.id)}` could not run: {error}", err=True)
@@ -174,16 +182,12 @@ def _shown(path: Path) -> str:
 # ---- rendering and writing ----------------------------------------------------------------
 
 
-def _emit(result, targets: list[Target]) -> None:
-    """Render every report, write the files together, then the console: the main report if
-    it goes there, else a summary of the run and of where each report went."""
+def _write_reports(result, targets: list[Target]) -> list:
+    """Render every report that goes to a file and write them together; what was written."""
     from ..files import write_all_atomically
     from ..report import render
-    from ..report.summary import Written, render_summary
+    from ..report.summary import Written
 
-    main = targets[0]
-    on_console = main.path is None
-    color = on_console and main.format == "text" and sys.stdout.isatty()
     files = [(t, render(result, t.format)) for t in targets if t.path is not None]
     try:
         write_all_atomically([(t.path, text) for t, text in files])
@@ -191,8 +195,17 @@ def _emit(result, targets: list[Target]) -> None:
         where = exc.filename or (files[0][0].path if files else "")
         raise UsageError(f"cannot write the reports: {terminal(exc.strerror or str(exc))}; none was written",
                          where=terminal(str(where))) from None
-    written = [Written(t.format, str(t.path)) for t, _ in files]
-    if on_console:
+    return [Written(t.format, str(t.path)) for t, _ in files]
+
+
+def _to_console(result, main: Target, written: list) -> None:
+    """The main report if it goes to the console, else a summary of the run and of where
+    each report went."""
+    from ..report import render
+    from ..report.summary import render_summary
+
+    if main.path is None:
+        color = main.format == "text" and sys.stdout.isatty()
         text = render(result, main.format, color=color)
         click.echo(text, nl=not text.endswith("\n"))
         for report in written:  # stderr: standard output holds the main report, maybe JSON
