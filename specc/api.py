@@ -99,7 +99,8 @@ DataArgument = str | Path | Mapping[str, "str | Path"] | list | tuple | None
 
 def check(spec: LoadedSpec | CheckedSpec | str | Path, data: DataArgument = None, *, samples: int = 5,
           fail_on: str = "error", quarantine: str | Path | None = None, threads: int | None = None,
-          memory_limit: str | None = None, progress: Progress | None = None) -> RunResult:
+          memory_limit: str | None = None, progress: Progress | None = None,
+          read: Mapping[str, str] | None = None, details: str = "summary", profile: bool = False) -> RunResult:
     """Run `spec` over a delivery and return the result, as `specc check` does.
 
     `data` binds the tables like `--data`: a folder holding one file per table, a mapping
@@ -107,21 +108,27 @@ def check(spec: LoadedSpec | CheckedSpec | str | Path, data: DataArgument = None
     `--data` values; tables it leaves out come from the spec's `source` or `specc.yaml`.
     `samples`, `fail_on` ("error" | "warn"), `quarantine` (a folder for the clean and
     violating rows), `threads` and `memory_limit` are the CLI's options; `progress` is called
-    with each `specc.progress.ProgressEvent`.
+    with each `specc.progress.ProgressEvent`. `read` maps `SETTING` or `TABLE.SETTING` to a
+    value, like `--read` (`{"delimiter": ";", "answers.null": "NA"}`); `details` ("summary" |
+    "full") and `profile` are `--details` and `--profile`.
     """
-    from .inputs import default_bindings, parse_data_arguments
+    from .inputs import default_bindings, parse_data_arguments, parse_read_arguments
     from .runner import RunOptions, run
 
     if fail_on not in ("error", "warn"):
         raise UsageError(f"fail_on must be 'error' or 'warn', not {fail_on!r}")
     if samples < 0:
         raise UsageError(f"samples must be 0 or more, not {samples}")
+    if details not in ("summary", "full"):
+        raise UsageError(f"details must be 'summary' or 'full', not {details!r}")
     checked = _checked(spec)
     bindings = default_bindings(checked)
     bindings.update(parse_data_arguments(_data_arguments(data), checked))
+    read_overrides = parse_read_arguments(tuple(f"{key}={value}" for key, value in (read or {}).items()), checked)
     options = RunOptions(samples=samples, threads=threads, memory_limit=memory_limit, fail_on=fail_on,
-                         quarantine=Path(quarantine) if quarantine else None, progress=progress)
-    result, _ = run(checked, bindings, options)
+                         quarantine=Path(quarantine) if quarantine else None, progress=progress,
+                         details=details, profile=profile)
+    result, _ = run(checked, bindings, options, read_overrides)
     return result
 
 

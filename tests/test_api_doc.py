@@ -92,3 +92,17 @@ def test_missing_spec_file_and_unknown_format():
         specc.render_report(result, "pdf")
     with pytest.raises(specc.UsageError, match="fail_on must be 'error' or 'warn', not 'never'"):
         specc.check(ROOT / "specs/news_ner/news_ner.aspec", fail_on="never")
+
+
+def test_check_takes_the_read_settings_details_and_profile_of_the_cli(tmp_path):
+    import specc
+
+    spec = tmp_path / "s.aspec"
+    spec.write_text('spec s\ntable answers {\n  id int key\n  label string required\n}\n', encoding="utf-8")
+    (tmp_path / "answers.csv").write_text("id;label\n1;NA\n2;pos\n", encoding="utf-8")
+    result = specc.check(spec, {"answers": tmp_path / "answers.csv"},
+                         read={"delimiter": ";", "answers.null": "NA"}, profile=True)
+    assert {c.id: c.violations for c in result.checks}["answers.label.required"] == 1
+    assert set(result.timings["phases"]) == {"load", "checks", "metrics", "compliance"}
+    with pytest.raises(specc.UsageError, match="unknown read setting `delimter`"):
+        specc.check(spec, {"answers": tmp_path / "answers.csv"}, read={"delimter": ";"})

@@ -117,7 +117,10 @@ def _single_label(context: _TaskContext):
     if common is None:
         return []
     unit, annotator = context.ref("unit").column, context.ref("annotator").column
-    label = context.column("label")
+    if context.spec.tables[context.table].latest is not None:
+        # a resubmission is not a second label: the answers are the rows `latest by` left current
+        # (a tie leaves none current and is `TABLE.latest_tie`'s to report)
+        common["relation"] = Relation(context.table, current_only=True)
     return [GroupCheck(**common, keys=(unit, annotator), aggregates=(("labels", "count(*)"),),
                        violation='"labels" <> 1')]
 
