@@ -93,6 +93,8 @@ def _check_details(check: CheckResult, options: RenderOptions) -> list[str]:
 
 def _breakdown(breakdown, paint: _Painter) -> list[str]:
     """Compliance per annotator (vendor…), worst first, so a cut hides the best groups."""
+    if not breakdown.groups:  # an empty table: no annotator to rank
+        return []
     role = common.clean(breakdown.role)
     heading = f"Compliance by {role} ({common.clean(breakdown.table)}.{common.clean(breakdown.column)}), worst first"
     table = [[role, "rows", "violating rows", "compliance"]]
