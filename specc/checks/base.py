@@ -186,6 +186,7 @@ class MetricCheck:
     population: str | None = None  # SQL of `where …`: the rows the metric is computed over
     population_text: str | None = None  # the same as the spec writes it, for the report
     current_only: bool = False  # the table resolves resubmissions (`latest by`): current rows only
+    follows: str | None = None  # `metric_change of NAME`: the metric whose change it measures
 
     kind = "metric"
     scope = "metric"

@@ -74,9 +74,12 @@ def _spec_or_exit(ctx: click.Context, path: Path):
                    "the report keeps.")
 @click.option("--profile", is_flag=True,
               help="Time each phase and statement; shown in the text report and the JSON `timings`.")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json",
+              help="An earlier JSON report of this spec: report label shift, metric and violation-rate changes, "
+                   "new and departed annotators, and judge the spec's drift metrics (docs/metrics.md#drift).")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
-          read_settings, details, profile):
+          read_settings, details, profile, baseline):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -85,8 +88,14 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings = default_bindings(spec)
     bindings.update(parse_data_arguments(data, spec))
     read_overrides = parse_read_arguments(read_settings, spec)
-    _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
-    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details)
+    inputs = _input_files(spec, bindings) + ([baseline] if baseline is not None else [])
+    _refuse_unsafe_targets(targets, inputs, spec, quarantine)
+    if baseline is not None:
+        from ..drift.baseline import read_baseline
+
+        baseline = read_baseline(baseline, spec.name)  # refused before the run, like a bad argument
+    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details,
+                         baseline=baseline)
     result, _ = run(spec, bindings, options, read_overrides)
     _emit(result, targets)
     for failed in (c for c in result.checks if c.status == "error"):

@@ -1,0 +1,172 @@
+"""Drift against a baseline report: the figures against scipy (a test-only oracle), the shipped
+two-round example end to end, and the refusals of a baseline that cannot be compared."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from specc.cli import cli
+from specc.drift.stats import chi_square, chi_square_survival, js_distance
+
+scipy_stats = pytest.importorskip("scipy.stats")
+scipy_distance = pytest.importorskip("scipy.spatial.distance")
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "specs" / "intent_drift"
+SPEC = EXAMPLE / "intent_drift.aspec"
+
+
+def _counts(rng: random.Random, labels: int, zeros: bool) -> dict:
+    return {f"l{i}": (0 if zeros and rng.random() < 0.2 else rng.randint(0, 500)) for i in range(labels)}
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_figures_equal_scipy_on_generated_counts(seed):
+    rng = random.Random(seed)
+    labels = rng.randint(2, 12)
+    before, after = _counts(rng, labels, seed % 2 == 0), _counts(rng, labels, seed % 3 == 0)
+    kept = [k for k in before if before[k] + after[k] > 0]
+    table = [[before[k] for k in kept], [after[k] for k in kept]]
+    test = chi_square(before, after)
+    if len(kept) < 2 or not sum(table[0]) or not sum(table[1]):
+        assert test is None
+        return
+    statistic, p_value, df, _ = scipy_stats.chi2_contingency(table, correction=False)
+    assert test.df == df
+    assert test.statistic == pytest.approx(statistic, rel=1e-12)
+    assert test.p_value == pytest.approx(p_value, rel=1e-9, abs=1e-300)
+    p = [before[k] / sum(table[0]) for k in kept]
+    q = [after[k] / sum(table[1]) for k in kept]
+    assert js_distance(before, after) == pytest.approx(scipy_distance.jensenshannon(p, q, base=2), abs=1e-12)
+
+
+@pytest.mark.parametrize("statistic,df", [(0.01, 1), (0.5, 1), (3.0, 2), (10.0, 4), (50.0, 3), (7.9, 7),
+                                          (200.0, 10), (1500.0, 40), (30.0, 60)])
+def test_chi_square_p_value_equals_scipy(statistic, df):
+    assert chi_square_survival(statistic, df) == pytest.approx(scipy_stats.chi2.sf(statistic, df), rel=1e-9)
+
+
+def test_identical_shares_are_no_drift():
+    assert js_distance({"a": 10, "b": 30}, {"a": 20, "b": 60}) == 0.0
+    assert chi_square({"a": 10, "b": 30}, {"a": 20, "b": 60}).p_value == 1.0
+    assert js_distance({"a": 5}, {"b": 5}) == 1.0  # disjoint labels: the largest distance
+
+
+# ---- the shipped example, end to end --------------------------------------------------------
+
+
+def _check(*arguments) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["check", str(SPEC), *arguments])
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def baseline_report(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("drift") / "round1.json"
+    code, _ = _check("--data", str(EXAMPLE / "baseline"), "--format", "json", "--out", str(path))
+    assert code == 0
+    return path
+
+
+def _counted(folder: str) -> dict:
+    lines = (EXAMPLE / folder / "annotations.csv").read_text().splitlines()[1:]
+    counts: dict = {}
+    for line in lines:
+        intent = line.split(",")[2]
+        counts[intent] = counts.get(intent, 0) + 1
+    return counts
+
+
+def test_without_a_baseline_drift_metrics_are_not_evaluated(baseline_report):
+    report = json.loads(baseline_report.read_text())
+    drift = {c["id"]: c for c in report["checks"] if c["id"] in ("intent_shift", "agreement_change")}
+    assert {c["status"] for c in drift.values()} == {"warned"}
+    assert all(c["value"] is None and "no `--baseline REPORT` given" in c["details"]["not_evaluated"]
+               for c in drift.values())
+    assert report["verdict"] == "passed" and report["report_version"] == "1.2"
+    counts = {c["label"]: c["count"] for c in report["distributions"][0]["counts"]}
+    assert counts == _counted("baseline") and sum(counts.values()) == 1000
+    assert "drift" not in report
+
+
+def test_the_planted_shift_is_reported_and_fails_the_bound(baseline_report, tmp_path):
+    out = tmp_path / "round2.json"
+    code, _ = _check("--data", str(EXAMPLE / "dirty"), "--baseline", str(baseline_report),
+                     "--format", "json", "--out", str(out))
+    assert code == 1
+    report = json.loads(out.read_text())
+    before, after = _counted("baseline"), _counted("dirty")
+    labels = report["drift"]["labels"][0]
+    assert (labels["before"], labels["after"]) == (before, after)
+    expected_distance = js_distance(before, after)
+    assert labels["js_distance"] == pytest.approx(expected_distance) and expected_distance > 0.2
+    table = [[before.get(k, 0) for k in sorted(before)], [after.get(k, 0) for k in sorted(before)]]
+    statistic, p_value, df, _ = scipy_stats.chi2_contingency(table, correction=False)
+    assert labels["chi_square"]["statistic"] == pytest.approx(statistic) and labels["chi_square"]["df"] == df == 4
+    assert labels["chi_square"]["p_value"] == pytest.approx(p_value, rel=1e-6, abs=1e-300) and p_value < 1e-20
+    checks = {c["id"]: c for c in report["checks"]}
+    assert checks["intent_shift"]["status"] == "failed"
+    assert checks["intent_shift"]["value"] == pytest.approx(expected_distance)
+    assert checks["agreement_change"]["status"] == "passed"
+    metric = next(m for m in report["drift"]["metrics"] if m["id"] == "agreement")
+    assert metric["change"] == pytest.approx(checks["agreement"]["value"] - metric["before"])
+    assert checks["agreement_change"]["value"] == pytest.approx(metric["change"])
+    annotators = report["drift"]["annotators"][0]
+    assert (annotators["new"], annotators["departed"], annotators["kept"]) == (["ines", "jon"], ["hugo"], 5)
+    rates = {c["id"]: c for c in report["drift"]["checks"]}
+    assert rates["two_labels"] == {"id": "two_labels", "before": 0.0, "after": 0.0, "change": 0.0,
+                                   "violations_before": 0, "violations_after": 0}
+
+
+def test_a_round_without_the_shift_passes(baseline_report):
+    code, output = _check("--data", str(EXAMPLE / "clean"), "--baseline", str(baseline_report))
+    assert code == 0, output
+    assert "intent_shift" in output
+
+
+# ---- baselines refused --------------------------------------------------------------------------
+
+
+def _refused(tmp_path, report) -> str:
+    path = tmp_path / "old.json"
+    path.write_text(report if isinstance(report, str) else json.dumps(report))
+    code, output = _check("--data", str(EXAMPLE / "clean"), "--baseline", str(path))
+    assert code == 2
+    assert "Traceback" not in output
+    return output
+
+
+def test_a_report_of_another_spec_is_refused(tmp_path, baseline_report):
+    report = json.loads(baseline_report.read_text())
+    report["spec"]["name"] = "support_intents"
+    assert "the baseline is a report of spec `support_intents`, not `intent_drift`" in _refused(tmp_path, report)
+
+
+def test_a_report_of_another_major_version_is_refused(tmp_path, baseline_report):
+    report = json.loads(baseline_report.read_text())
+    report["report_version"] = "2.0"
+    assert "the baseline is a report of version 2.0; this specc reads reports of version 1.x" in _refused(tmp_path, report)
+
+
+def test_a_file_that_is_not_a_report_is_refused(tmp_path):
+    assert "the baseline is not JSON (line 1, column 1" in _refused(tmp_path, "not json")
+    assert "the baseline is not a specc JSON report" in _refused(tmp_path, {"checks": []})
+
+
+def test_an_older_report_without_label_counts_leaves_the_shift_undefined(tmp_path, baseline_report):
+    report = json.loads(baseline_report.read_text())
+    report["report_version"] = "1.1"
+    del report["distributions"]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(report))
+    out = tmp_path / "new.json"
+    code, _ = _check("--data", str(EXAMPLE / "clean"), "--baseline", str(path), "--format", "json", "--out", str(out))
+    assert code == 1  # undefined under a fail bound fails, as every undefined metric does
+    shift = next(c for c in json.loads(out.read_text())["checks"] if c["id"] == "intent_shift")
+    assert shift["status"] == "failed" and shift["value"] is None
+    assert "the baseline report (version 1.1) has no label counts" in shift["details"]["undefined_reason"]
