@@ -170,3 +170,40 @@ def test_an_older_report_without_label_counts_leaves_the_shift_undefined(tmp_pat
     shift = next(c for c in json.loads(out.read_text())["checks"] if c["id"] == "intent_shift")
     assert shift["status"] == "failed" and shift["value"] is None
     assert "the baseline report (version 1.1) has no label counts" in shift["details"]["undefined_reason"]
+
+
+# ---- the drift section of the text, Markdown and HTML reports ---------------------------------
+
+
+def test_reports_show_the_drift_section(baseline_report, tmp_path):
+    arguments = ("--data", str(EXAMPLE / "dirty"), "--baseline", str(baseline_report))
+    _, text = _check(*arguments)
+    assert "Jensen–Shannon distance 0.252; chi-square 170.82 on 4 df, p = 6.96e-36" in text
+    assert "annotations.annotator: new annotators: ines, jon; departed: hugo; 5 in both" in text
+    assert "    agreement   0.760  0.752  -0.008" in text
+    _check(*arguments, "--format", "markdown", "--out", str(tmp_path / "r.md"),
+           "--report", f"html={tmp_path / 'r.html'}")
+    markdown = (tmp_path / "r.md").read_text()
+    assert "| card\\_lost | 180 | 18% | 408 | 40.8% |" in markdown
+    html = (tmp_path / "r.html").read_text()
+    assert "<h2>Drift</h2>" in html and "share of each label, before and now" in html
+    assert html.count(">card_lost · before<") == 1 and html.count(">card_lost · now<") == 1
+
+
+def test_label_text_is_neutralised_in_the_drift_section(tmp_path):
+    spec = tmp_path / "s.aspec"
+    spec.write_text('spec hostile\ntable a { item string  rater string  tag string }\n'
+                    'task t: classification on a { unit item  annotator rater  label tag }\n'
+                    'metric shift: label_drift on t fail above 0.5\n')
+    for folder, tags in (("one", ["ok", "ok"]), ("two", ["<script>x</script>", "ok"])):
+        (tmp_path / folder).mkdir()
+        rows = "".join(f"i{n},r{n},{tag}\n" for n, tag in enumerate(tags))
+        (tmp_path / folder / "a.csv").write_text("item,rater,tag\n" + rows)
+    runner = CliRunner()
+    base = tmp_path / "one.json"
+    runner.invoke(cli, ["check", str(spec), "--data", str(tmp_path / "one"), "--format", "json", "--out", str(base)])
+    result = runner.invoke(cli, ["check", str(spec), "--data", str(tmp_path / "two"), "--baseline", str(base),
+                                 "--format", "html", "--out", str(tmp_path / "r.html")])
+    assert result.exit_code == 1  # half the labels are new: distance 0.56 > 0.5
+    html = (tmp_path / "r.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; · now" in html
