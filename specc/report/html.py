@@ -298,6 +298,8 @@ def _label_shift_chart(task: dict, title: str) -> str:
 
 
 def _metric_value(metric: CheckResult) -> str:
+    if metric.value is None and "not_evaluated" in metric.details:
+        return "not evaluated"
     return common.metric_value(metric.value) if metric.value is not None else "undefined"
 
 

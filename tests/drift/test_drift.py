@@ -207,3 +207,20 @@ def test_label_text_is_neutralised_in_the_drift_section(tmp_path):
     assert result.exit_code == 1  # half the labels are new: distance 0.56 > 0.5
     html = (tmp_path / "r.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;x&lt;/script&gt; · now" in html
+
+
+def test_without_a_baseline_the_text_report_says_not_evaluated():
+    code, text = _check("--data", str(EXAMPLE / "baseline"))
+    assert code == 0
+    shift = next(line for line in text.splitlines() if "intent_shift" in line and "warned" in line)
+    assert "value not evaluated (no --baseline)" in shift
+    assert "Drift" not in text
+
+
+def test_a_report_may_not_overwrite_its_baseline(baseline_report, tmp_path):
+    copy = tmp_path / "round1.json"
+    copy.write_text(baseline_report.read_text())
+    code, output = _check("--data", str(EXAMPLE / "clean"), "--baseline", str(copy), "--format", "json",
+                          "--out", str(copy))
+    assert code == 2 and "would overwrite an input of this run" in output
+    assert copy.read_text() == baseline_report.read_text()
