@@ -525,11 +525,13 @@ class Resolver:
     def check_drift_metric(self, metric: ast.Metric, kind) -> None:
         """`label_drift on TASK` and `metric_change of METRIC`: figures of the whole delivery
         against the baseline's, so no population, gold answers or groups of their own."""
-        for word, given in (("where", metric.where), ("against", metric.against), ("per", metric.per)):
+        words = (("where", metric.where), ("against", metric.against), ("per", metric.per))
+        if kind.name == "metric_change":  # its task is the followed metric's
+            words += (("on", metric.task),)
+        for word, given in words:
             if given:
                 self.report("E305", metric, f"`{kind.name}` compares whole deliveries; it takes no `{word}`",
-                            "a `per` metric's groups are compared by `metric_change of` it"
-                            if kind.name == "metric_change" and word == "per" else None)
+                            _DRIFT_HINTS.get((kind.name, word)))
         if kind.name == "label_drift" and metric.of is not None:
             self.report("E305", metric.of, "`label_drift` compares a task's labels; name the task with `on TASK`")
         if kind.name == "metric_change":
@@ -642,6 +644,11 @@ class Resolver:
             if node is not None and node.label.deprecated:
                 self.diagnostics.add(warning("W102", literal.span, f"label `{code}` of `{taxonomy}` is deprecated"))
 
+
+_DRIFT_HINTS = {
+    ("metric_change", "per"): "a `per` metric's groups are compared by `metric_change of` it",
+    ("metric_change", "on"): "it has the task of the metric it follows",
+}
 
 # Where a task kind has its own form of a metric, the hint names it.
 _WHAT_APPLIES = {
