@@ -80,6 +80,8 @@ def _metrics_table(metrics: list[CheckResult]) -> list[str]:
     lines = ["| | metric | value | over | threshold | message |", "|:-:|---|--:|---|---|---|"]
     for metric in metrics[:MAX_METRIC_ROWS]:
         value = "could not run" if metric.status == ERRORED else common.metric_value(metric.value)
+        if "not_evaluated" in metric.details:  # a drift metric without `--baseline`
+            value = "not evaluated"
         counted = common.metric_counted(metric) if metric.status != ERRORED else ""
         lines.append(_row(EMOJI[metric.status], code(metric.id), value, escape(counted or "—"),
                           escape(common.describe_threshold(metric)), message(metric.message)))

@@ -7,6 +7,7 @@ import json
 import random
 from pathlib import Path
 
+import jsonschema
 import pytest
 from click.testing import CliRunner
 
@@ -100,6 +101,7 @@ def test_the_planted_shift_is_reported_and_fails_the_bound(baseline_report, tmp_
                      "--format", "json", "--out", str(out))
     assert code == 1
     report = json.loads(out.read_text())
+    jsonschema.validate(report, json.loads((ROOT / "docs" / "report.schema.json").read_text()))
     before, after = _counted("baseline"), _counted("dirty")
     labels = report["drift"]["labels"][0]
     assert (labels["before"], labels["after"]) == (before, after)
@@ -224,3 +226,33 @@ def test_a_report_may_not_overwrite_its_baseline(baseline_report, tmp_path):
                           "--out", str(copy))
     assert code == 2 and "would overwrite an input of this run" in output
     assert copy.read_text() == baseline_report.read_text()
+
+
+def test_metric_change_is_given_per_group_and_gates_each_group():
+    from specc.checks.base import Bound, MetricCheck
+    from specc.drift.baseline import Baseline
+    from specc.drift.compare import apply_baseline, not_evaluated
+    from specc.results import CheckResult
+
+    groups_then = [{"by": "annotator", "value": "ada", "metric": 0.9, "units": 40},
+                   {"by": "annotator", "value": "ben", "metric": 0.8, "units": 40}]
+    baseline = Baseline("old.json", {"report_version": "1.2", "spec": {"name": "s"}, "distributions": [],
+                                     "checks": [{"id": "acc", "value": 0.85, "details": {"groups": groups_then}}]})
+    groups_now = [{"by": "annotator", "value": "ada", "metric": 0.95, "units": 40},
+                  {"by": "annotator", "value": "ben", "metric": 0.6, "units": 40},
+                  {"by": "annotator", "value": "cleo", "metric": 0.7, "units": 40}]
+    accuracy = CheckResult("acc", "metric", "t", "metric", "warn", "passed", "", value=0.75,
+                           details={"groups": groups_now})
+    change = MetricCheck("acc_change", "metric_change", (), "t", follows="acc",
+                         bounds=(Bound("fail", "below", -0.15, False),))
+    placeholder = not_evaluated(dict(id="acc_change", kind="metric", table="t", scope="metric", severity="error",
+                                     message=""))
+    checks, section = apply_baseline(baseline, (change,), [accuracy, placeholder], (), ())
+    row = section["metrics"][0]
+    assert row["change"] == pytest.approx(-0.10)
+    assert [(g["value"], g["before"], g["change"]) for g in row["groups"]] == [
+        ("ada", 0.9, pytest.approx(0.05)), ("ben", 0.8, pytest.approx(-0.2)), ("cleo", None, None)]
+    judged = checks[1]
+    assert judged.value == pytest.approx(-0.10)
+    assert judged.status == "failed"  # the pooled change passes; ben's −0.20 fails the bound
+    assert [g["value"] for g in judged.details["failing_groups"]] == ["ben"]
