@@ -256,3 +256,17 @@ def test_metric_change_is_given_per_group_and_gates_each_group():
     assert judged.value == pytest.approx(-0.10)
     assert judged.status == "failed"  # the pooled change passes; ben's −0.20 fails the bound
     assert [g["value"] for g in judged.details["failing_groups"]] == ["ben"]
+
+
+def test_label_counts_are_of_current_rows_when_resubmissions_are_resolved(tmp_path):
+    spec = tmp_path / "s.aspec"
+    spec.write_text("spec resubmitted\ntable a {\n  latest by at per item, rater\n  item string  rater string  tag string"
+                    "  at int\n}\ntask t: classification on a { unit item  annotator rater  label tag }\n")
+    (tmp_path / "a.csv").write_text("item,rater,tag,at\ni1,r1,a,1\ni1,r1,b,2\ni2,r1,a,1\ni3,r1,,1\n")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(cli, ["check", str(spec), "--data", f"a={tmp_path / 'a.csv'}", "--format", "json",
+                                      "--out", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    counts = json.loads(out.read_text())["distributions"]
+    assert counts == [{"task": "t", "table": "a", "column": "tag",
+                       "counts": [{"label": "a", "count": 1}, {"label": "b", "count": 1}]}]
