@@ -14,6 +14,9 @@ class MetricKind:
     needs_against: bool = False  # gold metrics name the gold column
     needs_of: bool = False  # summary metrics name the column they summarise
     higher_is_better: bool = True
+    # drift metrics compare this delivery with `--baseline REPORT`; without one they are not
+    # evaluated (specc.drift.compare)
+    needs_baseline: bool = False
 
     def options(self) -> set[str]:
         return {word for group in self.option_groups for word in group}
@@ -39,6 +42,8 @@ METRIC_KINDS: dict[str, MetricKind] = {
         MetricKind("position_bias", (), ("preference",), higher_is_better=False),
         MetricKind("mean", (), (), needs_of=True, higher_is_better=False),
         MetricKind("median", (), (), needs_of=True, higher_is_better=False),
+        MetricKind("label_drift", (), _LABEL_TASKS, higher_is_better=False, needs_baseline=True),
+        MetricKind("metric_change", (), (), needs_baseline=True),
     )
 }
 

@@ -42,6 +42,8 @@ def task_for_metric(spec: CheckedSpec, metric: ast.Metric) -> ast.Task:
     if metric.task is not None:
         return spec.tasks[metric.task.text]
     kind = metric_kind(metric.kind.text)
+    if kind.name == "metric_change":
+        return task_for_metric(spec, next(m for m in spec.metrics if m.id.text == metric.of.column))
     return next(t for t in spec.tasks.values() if not kind.task_kinds or t.kind.text in kind.task_kinds)
 
 
@@ -57,7 +59,8 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         table=task.table.text,
         roles=roles,
         task_kind=task.kind.text,
-        of=_row_sql(spec, task.table.text, metric.of) if metric.of is not None else None,
+        of=_row_sql(spec, task.table.text, metric.of) if metric.of is not None and not kind.needs_baseline else None,
+        follows=metric.of.column if kind.name == "metric_change" else None,
         against=against,
         per=tuple(p.text for p in metric.per),
         bounds=tuple(Bound(t.level, t.side, t.amount.fraction, t.amount.percent) for t in metric.thresholds),

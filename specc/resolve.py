@@ -519,6 +519,11 @@ class Resolver:
                         did_you_mean(metric.kind.text, METRIC_KINDS) or f"metrics: {', '.join(METRIC_KINDS)}")
             return
         self.check_metric_options(metric, kind)
+        if kind.needs_baseline:  # metric_change has the task of the metric it follows
+            if kind.name == "label_drift":
+                self.metric_task(metric, kind)
+            self.check_drift_metric(metric, kind)
+            return
         task = self.metric_task(metric, kind)
         if task is None:
             return
@@ -548,6 +553,42 @@ class Resolver:
         self.check_metric_units(metric, summarised)
         self.check_metric_answers(metric, task, table)
         self.check_share_thresholds(metric, kind)
+
+    def check_drift_metric(self, metric: ast.Metric, kind) -> None:
+        """`label_drift on TASK` and `metric_change of METRIC`: figures of the whole delivery
+        against the baseline's, so no population, gold answers or groups of their own."""
+        words = (("where", metric.where), ("against", metric.against), ("per", metric.per))
+        if kind.name == "metric_change":  # its task is the followed metric's
+            words += (("on", metric.task),)
+        for word, given in words:
+            if given:
+                self.report("E305", metric, f"`{kind.name}` compares whole deliveries; it takes no `{word}`",
+                            _DRIFT_HINTS.get((kind.name, word)))
+        if kind.name == "label_drift" and metric.of is not None:
+            self.report("E305", metric.of, "`label_drift` compares a task's labels; name the task with `on TASK`")
+        if kind.name == "metric_change":
+            self.check_changed_metric(metric)
+        else:  # a distance, at most 1; a change may be any size
+            self.check_share_thresholds(metric, kind)
+        self.check_thresholds(metric.thresholds, metric, None)
+        self.check_metric_units(metric, None)
+
+    def check_changed_metric(self, metric: ast.Metric) -> None:
+        if metric.of is None:
+            self.report("E305", metric, "`metric_change` needs the metric it follows: `metric_change of METRIC`")
+            return
+        if not isinstance(metric.of, ast.ColumnRef) or len(metric.of.parts) != 1:
+            self.report("E305", metric.of, "`metric_change of` takes the name of a metric of this spec")
+            return
+        name = metric.of.column
+        followed = {m.id.text: m for m in self.metrics}
+        target = followed.get(name)
+        if target is None:
+            self.report("E305", metric.of, f"`metric_change of {name}`: no metric `{name}` in this spec",
+                        did_you_mean(name, followed) or f"metrics: {', '.join(followed) or 'none'}")
+        elif getattr(metric_kind(target.kind.text), "needs_baseline", False):
+            self.report("E305", metric.of, f"`{name}` is itself a drift metric; `metric_change` follows a "
+                        "metric computed from the data")
 
     def check_metric_answers(self, metric: ast.Metric, task: ast.Task, table: ast.Table) -> None:
         """Interval and ratio alpha measure distances between numbers: the answers must be numbers."""
@@ -635,6 +676,11 @@ class Resolver:
             if node is not None and node.label.deprecated:
                 self.diagnostics.add(warning("W102", literal.span, f"label `{code}` of `{taxonomy}` is deprecated"))
 
+
+_DRIFT_HINTS = {
+    ("metric_change", "per"): "a `per` metric's groups are compared by `metric_change of` it",
+    ("metric_change", "on"): "it has the task of the metric it follows",
+}
 
 # Where a task kind has its own form of a metric, the hint names it.
 _WHAT_APPLIES = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from .source import Span
 
-REPORT_VERSION = "1.1"
+REPORT_VERSION = "1.2"  # 1.2: `distributions`, and `drift` with `--baseline`
 
 PASSED, WARNED, FAILED, ERRORED = "passed", "warned", "failed", "error"
 
@@ -167,6 +167,8 @@ class RunResult:
     checks: tuple[CheckResult, ...]
     breakdowns: tuple[Breakdown, ...] = ()
     timings: dict = field(default_factory=dict)
+    distributions: tuple = ()  # specc.drift.distributions.LabelDistribution per task answer column
+    drift: dict | None = None  # the comparison with `--baseline REPORT` (specc.drift.compare)
 
     @property
     def exit_code(self) -> int:
@@ -213,7 +215,10 @@ class RunResult:
             },
             "checks": [c.to_dict() for c in self.checks],
             "breakdowns": [b.to_dict() for b in self.breakdowns],
+            "distributions": [d.to_dict() for d in self.distributions],
         }
+        if self.drift is not None:
+            result["drift"] = self.drift
         if with_timings:
             result["timings"] = self.timings
         return result

@@ -22,6 +22,8 @@ import duckdb
 from .backends import sql as sql_backend
 from .checks.base import Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, RowCheck, RowCountCheck, TableCheck
 from .diagnostics import UsageError
+from .drift.compare import apply_baseline, is_drift_metric, not_evaluated
+from .drift.distributions import label_distributions
 from .engines.duckdb_engine import DuckDBEngine
 from .execution import Grouping, Joined, RowScan, TablePlan, execution_plan
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
@@ -46,6 +48,7 @@ class RunOptions:
     progress: "Progress | None" = None  # called with a ProgressEvent at each step (specc.progress)
     profile: bool = False  # time every statement (RunResult.timings["statements"])
     details: str = "summary"  # summary | full: how much of each metric's detail tables the report keeps
+    baseline: object = None  # specc.drift.baseline.Baseline: an earlier report to compare with
 
 
 @dataclass
@@ -151,6 +154,8 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     state.report("compliance")
     compliance, breakdowns = _score_rows(state, plan, results)
     state.phase_done("compliance")
+    distributions = label_distributions(spec, state.query)
+    results, drift = apply_baseline(options.baseline, plan.metrics, results, distributions, breakdowns)
     phases = state.timings
     state.timings = {
         "load_seconds": phases["load"],
@@ -160,7 +165,8 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if options.profile:
         state.timings["phases"] = phases
     state.report("done")
-    return _result(state, results, compliance, breakdowns), state
+    return dataclasses.replace(_result(state, results, compliance, breakdowns), distributions=distributions,
+                               drift=drift), state
 
 
 # ---- rules and built-in checks ------------------------------------------------------------------
@@ -510,6 +516,9 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
         state.report("metrics", table=metric.table, check=metric.id, done=index, total=len(metrics))
         common = dict(id=metric.id, kind="metric", table=metric.table, scope="metric", severity=metric.severity,
                       message=metric.message, threshold=metric_threshold(metric), source=metric.source)
+        if is_drift_metric(metric):  # judged against the baseline, if any, once the run is done
+            results.append(not_evaluated(common))
+            continue
         began = time.perf_counter()
         try:
             value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")

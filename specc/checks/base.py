@@ -188,6 +188,7 @@ class MetricCheck:
     population_text: str | None = None  # the same as the spec writes it, for the report
     current_only: bool = False  # the table resolves resubmissions (`latest by`): current rows only
     unit: str | None = None  # `seconds` for a summary of durations; None for a plain figure
+    follows: str | None = None  # `metric_change of NAME`: the metric whose change it measures
 
     kind = "metric"
     scope = "metric"

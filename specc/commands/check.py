@@ -78,9 +78,12 @@ def _spec_or_exit(ctx: click.Context, path: Path):
               help="Time each phase and statement; shown in the text report and the JSON `timings`.")
 @click.option("--progress/--no-progress", "show_progress", default=None,
               help="Draw a live progress line on standard error  [default: on a terminal, outside CI].")
+@click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json",
+              help="An earlier JSON report of this spec: report label shift, metric and violation-rate changes, "
+                   "new and departed annotators, and judge the spec's drift metrics (docs/metrics.md#drift).")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
-          read_settings, details, profile, show_progress):
+          read_settings, details, profile, show_progress, baseline):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -89,10 +92,15 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings = default_bindings(spec)
     bindings.update(parse_data_arguments(data, spec))
     read_overrides = parse_read_arguments(read_settings, spec)
-    _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
+    inputs = _input_files(spec, bindings) + ([baseline] if baseline is not None else [])
+    _refuse_unsafe_targets(targets, inputs, spec, quarantine)
+    if baseline is not None:
+        from ..drift.baseline import read_baseline
+
+        baseline = read_baseline(baseline, spec.name)  # refused before the run, like a bad argument
     with progress_display(show_progress) as progress:
         options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, progress=progress,
-                             profile=profile, details=details)
+                             profile=profile, details=details, baseline=baseline)
         result, _ = run(spec, bindings, options, read_overrides)
         progress(ProgressEvent("report"))
         written = _write_reports(result, targets)

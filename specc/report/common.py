@@ -164,6 +164,8 @@ def metric_counted(check: CheckResult) -> str:
 
 
 def _undefined(check: CheckResult) -> str:
+    if isinstance(check.details, dict) and "not_evaluated" in check.details:  # a drift metric, no baseline
+        return "not evaluated (no --baseline)"
     reason = check.details.get("undefined_reason") if isinstance(check.details, dict) else None
     return f"undefined ({clean(str(reason))})" if reason else "undefined"
 

@@ -102,6 +102,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _violations_chart(result),
         *(_breakdown(b) for b in result.breakdowns),
         _metrics(result),
+        _drift(result),
         _checks_table(result, queries),
         _samples(result, options),
         _queries_section(queries),
@@ -264,7 +265,41 @@ def _metric(metric: CheckResult) -> str:
     return "\n".join(part for part in parts if part)
 
 
+def _drift(result: RunResult) -> str:
+    """With `--baseline`: a before/after chart of each task's label shares, then the tables."""
+    if result.drift is None:
+        return ""
+    from . import drift
+
+    parts = [f"<h2>Drift</h2>\n<p>{e(drift.baseline_line(result.drift))}</p>"]
+    for task, table in zip(result.drift["labels"], drift.label_tables(result.drift)):
+        parts.append(_figure(e(table.note), _label_shift_chart(task, table.title), 0, "label"))
+    for table in drift.label_tables(result.drift) + [drift.metric_table(result.drift), drift.check_table(result.drift)]:
+        if table is None or not table.rows:
+            continue
+        rows = [[_num(c) if i in table.right else e(c) for i, c in enumerate(row)] for row in table.rows]
+        parts.append(f"<h3>{e(table.title)}</h3>\n" + _table([e(h) for h in table.header], rows))
+    parts += [f"<p>{e(line)}</p>" for line in drift.annotator_lines(result.drift)]
+    return "\n".join(parts)
+
+
+def _label_shift_chart(task: dict, title: str) -> str:
+    from .drift import ordered_labels
+
+    before, after = task["before"] or {}, task["after"]
+    totals = sum(before.values()), sum(after.values())
+    bars = []
+    for label in ordered_labels(task)[:MAX_BARS // 2]:
+        for side, counts, total in (("before", before, totals[0]), ("now", after, totals[1])):
+            share = counts.get(label, 0) / total if total else None
+            bars.append(Bar(f"{label} · {side}", share, common.percent(share), "neutral" if side == "before" else "warned"))
+    high = svg.nice_ceiling(max((b.value for b in bars if b.value is not None), default=0.0)) or 1.0
+    return svg.bar_chart(f"{title}: share of each label, before and now", bars, (0.0, high), common.percent)
+
+
 def _metric_value(metric: CheckResult) -> str:
+    if metric.value is None and "not_evaluated" in metric.details:
+        return "not evaluated"
     return common.metric_value(metric.value) if metric.value is not None else "undefined"
 
 

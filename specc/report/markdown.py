@@ -34,6 +34,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _heading(result),
         _checks_table(result, [c for c in attention if not common.is_metric(c)]),
         _metrics_table(result.metrics()),
+        _drift(result),
         _samples(attention, options),
     ]
     return log_text("\n\n".join("\n".join(block) for block in blocks if block) + "\n")
@@ -79,10 +80,31 @@ def _metrics_table(metrics: list[CheckResult]) -> list[str]:
     lines = ["| | metric | value | over | threshold | message |", "|:-:|---|--:|---|---|---|"]
     for metric in metrics[:MAX_METRIC_ROWS]:
         value = "could not run" if metric.status == ERRORED else common.metric_value(metric.value)
+        if "not_evaluated" in metric.details:  # a drift metric without `--baseline`
+            value = "not evaluated"
         counted = common.metric_counted(metric) if metric.status != ERRORED else ""
         lines.append(_row(EMOJI[metric.status], code(metric.id), value, escape(counted or "—"),
                           escape(common.describe_threshold(metric)), message(metric.message)))
     return lines + _more(len(metrics) - MAX_METRIC_ROWS, "metric")
+
+
+def _drift(result: RunResult) -> list[str]:
+    if result.drift is None:
+        return []
+    from . import drift
+
+    lines = [f"**Drift** {escape(drift.baseline_line(result.drift))}"]
+    tables = [*drift.label_tables(result.drift), drift.metric_table(result.drift), drift.check_table(result.drift)]
+    for table in (t for t in tables if t is not None):
+        lines += ["", f"*{escape(table.title)}*", ""]
+        if table.rows:
+            lines.append(_row(*(escape(h) for h in table.header)))
+            lines.append("|" + "|".join("--:" if i in table.right else "---" for i in range(len(table.header))) + "|")
+            lines += [_row(*(escape(cell) for cell in row)) for row in table.rows]
+        if table.note:
+            lines += ["", escape(table.note)]
+    lines += [""] + [f"- {escape(line)}" for line in drift.annotator_lines(result.drift)]
+    return lines
 
 
 def _samples(checks: list[CheckResult], options: RenderOptions) -> list[str]:

@@ -49,6 +49,7 @@ def render(result: RunResult, options: RenderOptions = RenderOptions()) -> str:
         _header(result, paint),
         _checks_section("Checks", result.rules(), paint, options),
         _checks_section("Metrics", result.metrics(), paint, options),
+        _drift(result, paint),
         *(_breakdown(b, paint) for b in result.breakdowns),
         _compliance(result, paint),
         _profile(result, paint),
@@ -89,6 +90,25 @@ def _check_details(check: CheckResult, options: RenderOptions) -> list[str]:
     if check.status in (FAILED, WARNED, ERRORED):
         return common.detail_lines(check, options.max_samples)
     return []
+
+
+def _drift(result: RunResult, paint: _Painter) -> list[str]:
+    """With `--baseline`: labels before and now, metric and violation-rate changes, annotators."""
+    if result.drift is None:
+        return []
+    from . import drift
+
+    lines = [paint.heading("Drift ") + common.clean(drift.baseline_line(result.drift))]
+    tables = [*drift.label_tables(result.drift), drift.metric_table(result.drift), drift.check_table(result.drift)]
+    for table in (t for t in tables if t is not None):
+        lines.append(f"{INDENT}{table.title}")
+        if table.rows:
+            cells = [list(table.header)] + [[common.clean(cell) for cell in row] for row in table.rows]
+            lines += [INDENT * 2 + line for line in common.align(cells, right=set(table.right))]
+        if table.note:
+            lines.append(INDENT * 2 + common.clean(table.note))
+    lines += [INDENT + common.clean(line) for line in drift.annotator_lines(result.drift)]
+    return lines
 
 
 def _breakdown(breakdown, paint: _Painter) -> list[str]:
