@@ -32,8 +32,10 @@ test: $(STAMP)
 lint: $(RUNTIME)
 	$(BIN)/specc lint specs/*/*.aspec
 
+# BENCH_ARGS, e.g. `make bench BENCH_ARGS="--sizes 1M --rounds 5"`; pyarrow lets pandas read Parquet
 bench: $(STAMP)
-	$(BIN)/python bench/run.py
+	$(BIN)/python -m pip install --quiet pandas pyarrow krippendorff
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache

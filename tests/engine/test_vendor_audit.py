@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -68,3 +69,18 @@ def test_the_deliveries_are_what_the_seeded_generator_writes(delivery, tmp_path)
     assert names == ["annotations.csv", "gold.csv", "items.csv", "spans.csv"]
     match, mismatch, errors = filecmp.cmpfiles(EXAMPLE / delivery, tmp_path, names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+def test_the_benchmark_routes_agree_on_a_small_parquet_delivery(tmp_path):
+    """bench/run.py times three routes only once they agree: the hand-written SQL and the
+    pandas count give the same figures as specc on the generator's Parquet output."""
+    subprocess.run([sys.executable, str(EXAMPLE / "generate.py"), "--rows", "1500", "--out", str(tmp_path)], check=True)
+    spec = importlib.util.spec_from_file_location("bench_handwritten", EXAMPLE.parents[1] / "bench" / "handwritten.py")
+    handwritten = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(handwritten)
+    expected = _module("count").audit(tmp_path)
+    assert _module("figures").differences(expected, handwritten.figures(handwritten.run(duckdb.connect(), tmp_path))) == []
+    result = CliRunner().invoke(cli, ["check", str(EXAMPLE / "vendor_audit.aspec"), "--data", str(tmp_path),
+                                      "--format", "json"])
+    assert _module("figures").differences(expected, _module("figures").from_report(json.loads(result.stdout),
+                                                                                  result.exit_code)) == []
