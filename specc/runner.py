@@ -10,11 +10,13 @@ its table is reported as unknown.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -32,6 +34,9 @@ from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, I
                       TableCompliance, Threshold)
 from .sqlsafe import identifier
 
+if TYPE_CHECKING:
+    from .limits import Guard
+
 _RUN_ERRORS = (duckdb.Error, UsageError)
 
 
@@ -45,6 +50,8 @@ class RunOptions:
     progress: "Progress | None" = None  # called with a ProgressEvent at each step (specc.progress)
     profile: bool = False  # time every statement (RunResult.timings["statements"])
     details: str = "summary"  # summary | full: how much of each metric's detail tables the report keeps
+    guard: "Guard | None" = None  # time limits and interruptions (specc.limits), installed by the caller
+    scratch: Path | None = None  # where the engine spills (specc.scratch); None: the engine's default
 
 
 @dataclass
@@ -87,16 +94,23 @@ class _Run:
     def query(self, sql: str, parameters=None, label: str | None = None):
         self.statements_run.append(sql)
         began = time.perf_counter()
-        cursor = self.engine.execute(sql, parameters or [])
-        rows = cursor.fetchall()
+        with self.watch(label or sql.splitlines()[0][:80]):
+            cursor = self.engine.execute(sql, parameters or [])
+            rows = cursor.fetchall()
         self._time(label or sql, began)
         return cursor, rows
 
     def create(self, step: sql_backend.Step) -> None:
         self.statements_run.append(step.text)
         began = time.perf_counter()
-        self.engine.create_table(step.creates, step.sql)
+        with self.watch(step.label):
+            self.engine.create_table(step.creates, step.sql)
         self._time(step.label, began)
+
+    def watch(self, label: str):
+        """The check limit around one statement (`--check-timeout`, specc.limits)."""
+        guard = self.options.guard
+        return guard.watch(label) if guard is not None else contextlib.nullcontext()
 
     def phase_done(self, phase: str) -> None:
         """Seconds of the phase that ends now (`--profile` shows each; the report sums some)."""
@@ -132,7 +146,9 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
-    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit))
+    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit, options.scratch))
+    if options.guard is not None:
+        options.guard.attach(state.engine)
     loading = [name for name in spec.tables if name in bindings]
     for index, name in enumerate(loading):
         state.report("load", table=name, done=index, total=len(loading))
@@ -498,7 +514,8 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
                       message=metric.message, threshold=metric_threshold(metric), source=metric.source)
         began = time.perf_counter()
         try:
-            value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")
+            with state.watch(f"metric {metric.id}"):
+                value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")
         except (duckdb.Error, ValueError, UsageError) as exc:
             results.append(CheckResult(**common, status=ERRORED, details={"error": str(exc).splitlines()[0]}))
             continue

@@ -25,6 +25,8 @@ from ..render import render_diagnostics
 from ..report import FORMATS
 from ..report.escape import terminal
 from ..resolve import load_checked
+from ..limits import Limits, parse_duration
+from ..run_guard import guarded_run
 from ..runner import RunOptions, run
 
 FORMAT_NAMES = tuple(FORMATS)  # text, json, junit, markdown, github, html
@@ -64,6 +66,13 @@ def _spec_or_exit(ctx: click.Context, path: Path):
               help="Violating rows to show per failed check.")
 @click.option("--threads", type=click.IntRange(1, 1024), help="DuckDB worker threads.")
 @click.option("--memory-limit", help="DuckDB memory limit, e.g. 4GB.")
+@click.option("--timeout", "timeout", metavar="DURATION",
+              help="Stop the whole run after this long (e.g. 10m): exit 2, no report.")
+@click.option("--check-timeout", "check_timeout", metavar="DURATION",
+              help="Stop a check whose statement runs longer than this (e.g. 30s): that check fails, "
+                   "the run goes on.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read data through symlinks that lead outside the delivery folder (refused by default).")
 @click.option("--fail-on", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="Also fail the gate on warnings with `warn`.")
 @click.option("--read", "read_settings", multiple=True, metavar="[TABLE.]SETTING=VALUE",
@@ -75,8 +84,8 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--profile", is_flag=True,
               help="Time each phase and statement; shown in the text report and the JSON `timings`.")
 @click.pass_context
-def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
-          read_settings, details, profile):
+def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, timeout,
+          check_timeout, follow_symlinks, fail_on, read_settings, details, profile):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -86,13 +95,21 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings.update(parse_data_arguments(data, spec))
     read_overrides = parse_read_arguments(read_settings, spec)
     _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
+    limits = Limits(timeout and parse_duration(timeout, "--timeout"),
+                    check_timeout and parse_duration(check_timeout, "--check-timeout"))
     options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details)
-    result, _ = run(spec, bindings, options, read_overrides)
-    _emit(result, targets)
+    result = guarded_run(lambda opts: _run_and_emit(spec, bindings, opts, read_overrides, targets), options, limits,
+                         memory_limit)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data
         click.echo(f"error: check `{terminal(failed.id)}` could not run: {error}", err=True)
     ctx.exit(result.exit_code)
+
+
+def _run_and_emit(spec, bindings, options, read_overrides, targets):
+    result, _ = run(spec, bindings, options, read_overrides)
+    _emit(result, targets)
+    return result
 
 
 # ---- which reports go where ---------------------------------------------------------------
