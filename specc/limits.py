@@ -91,6 +91,7 @@ class Guard:
         self._timers: list[threading.Timer] = []
         self._pipe: tuple[int, int] | None = None
         self._old_wakeup = -1
+        self.signalled: int | None = None  # SIGINT/SIGTERM seen, even if the engine swallowed the exception
 
     # ---- lifetime ----------------------------------------------------------------------
 
@@ -108,9 +109,15 @@ class Guard:
             self._start_timer(self.limits.run_seconds, self._run_over)
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, kind=None, *exc) -> None:
         for timer in self._timers:
             timer.cancel()
+        if kind is not None and issubclass(kind, (Interrupted, RunTimedOut)) and self.engine is not None:
+            # stop and free the engine's threads now: a process that exits while they still
+            # unwind an interrupted statement aborts (SIGABRT) instead of exiting cleanly
+            self._interrupt()
+            with contextlib.suppress(Exception):
+                self.engine.close()
         if self._pipe is not None:
             signal.set_wakeup_fd(self._old_wakeup)
             for signum, handler in self._previous.items():
@@ -130,6 +137,7 @@ class Guard:
         if not seconds or self.engine is None:
             yield
             return
+        self._raise_if_signalled()
         stopped = threading.Event()
 
         def over() -> None:
@@ -142,6 +150,8 @@ class Guard:
         try:
             yield
         except Exception:
+            # the engine may turn our handler's exception into its own "interrupted" error
+            self._raise_if_signalled()
             if stopped.is_set():
                 self.expired = label
                 raise CheckTimedOut(label, seconds) from None
@@ -168,9 +178,17 @@ class Guard:
             with contextlib.suppress(Exception):
                 engine.interrupt()
 
+    def _raise_if_signalled(self) -> None:
+        if self.signalled is not None:
+            raise Interrupted(self.signalled)
+
     def _watch_signals(self, read_end: int) -> None:
         try:
-            while os.read(read_end, 16):
+            while received := os.read(read_end, 16):
+                # the wake-up fd receives each signal's number, one byte each
+                stops = [n for n in received if n in (signal.SIGINT, signal.SIGTERM)]
+                if stops and self.signalled is None:
+                    self.signalled = stops[0]
                 self._interrupt()
         except OSError:
             pass
@@ -183,4 +201,5 @@ class Guard:
             if getattr(self, "_run_expired", False):
                 raise RunTimedOut(self.limits.run_seconds)
             return
+        self.signalled = self.signalled or signum
         raise Interrupted(signum)

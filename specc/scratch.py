@@ -29,6 +29,11 @@ def scratch_root() -> Path:
     return Path(tempfile.gettempdir()) / f"specc-scratch-{os.getuid()}"
 
 
+def lock_folder() -> Path:
+    """Where report locks live (specc.paths): beside the scratch folders, private to this user."""
+    return _own_root() / "locks"
+
+
 def process_started(pid: int) -> str | None:
     """The start time of process `pid` in clock ticks since boot (Linux), '' if unknown, None if gone."""
     try:

@@ -45,7 +45,7 @@ def _specc(folder: Path, *args: str, **kwargs) -> subprocess.Popen:
 
 def _scratch_folders(folder: Path) -> list[str]:
     root = folder / "tmp" / f"specc-scratch-{os.getuid()}"
-    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+    return sorted(p.name for p in root.glob("run-*")) if root.exists() else []
 
 
 def _wait_for_scratch(folder: Path, process: subprocess.Popen) -> None:
@@ -99,7 +99,7 @@ def test_sigint_mid_run_exits_130_and_leaves_nothing(slow):
     assert process.returncode == 130
     assert err.strip().splitlines() == ["specc: interrupted (SIGINT); no report was written"]
     assert not (slow / "report.json").exists()
-    assert sorted(os.listdir(slow / "q")) == []
+    assert sorted(os.listdir(slow / "q")) == [".specc.lock"]  # the lock file only
     assert sorted(os.listdir(slow)) == ["q", "s.aspec", "t.csv", "tmp"]  # no temporary file beside the report
     assert _scratch_folders(slow) == []
 
@@ -120,7 +120,9 @@ def test_the_next_run_removes_what_a_killed_run_left(slow):
 
 
 def test_a_live_runs_scratch_folder_is_kept(tmp_path, monkeypatch):
-    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with Scratch() as mine:
         root = mine.parent
         foreign = root / "run-1-cafe"  # no pid file: not ours to judge, never removed

@@ -25,6 +25,7 @@ from ..render import render_diagnostics
 from ..report import FORMATS
 from ..report.escape import terminal
 from ..resolve import load_checked
+from ..paths import OutputLocks, refuse_escaping_symlinks
 from ..limits import Limits, parse_duration
 from ..run_guard import guarded_run
 from ..runner import RunOptions, run
@@ -95,11 +96,14 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings.update(parse_data_arguments(data, spec))
     read_overrides = parse_read_arguments(read_settings, spec)
     _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
+    if not follow_symlinks:
+        refuse_escaping_symlinks(bindings)
     limits = Limits(timeout and parse_duration(timeout, "--timeout"),
                     check_timeout and parse_duration(check_timeout, "--check-timeout"))
     options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details)
-    result = guarded_run(lambda opts: _run_and_emit(spec, bindings, opts, read_overrides, targets), options, limits,
-                         memory_limit)
+    with OutputLocks(quarantine, [t.path for t in targets if t.path is not None]):
+        result = guarded_run(lambda opts: _run_and_emit(spec, bindings, opts, read_overrides, targets), options,
+                             limits, memory_limit)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data
         click.echo(f"error: check `{terminal(failed.id)}` could not run: {error}", err=True)
@@ -150,6 +154,8 @@ def _refuse_unsafe_targets(targets: list[Target], inputs: list[Path], spec, quar
     """Before the run: no report overwrites an input or another report, and each can be written."""
     from ..files import unwritable_reason
 
+    if quarantine is not None:
+        _refuse_quarantine_over_inputs(quarantine, inputs[1 + len(spec.sources):], spec)
     seen: dict[Path, Target] = {}
     for target in (t for t in targets if t.path is not None):
         resolved = target.path.resolve()
@@ -167,6 +173,16 @@ def _refuse_unsafe_targets(targets: list[Target], inputs: list[Path], spec, quar
         if problem:
             raise UsageError(f"cannot write the {target.format} report here: {terminal(problem)}",
                              where=_shown(target.path))
+
+
+def _refuse_quarantine_over_inputs(quarantine: Path, data_files: list[Path], spec) -> None:
+    """The quarantine folder is never a folder the delivery is read from, nor holds an input."""
+    folder = quarantine.resolve()
+    for source in data_files:
+        real = source.resolve()
+        if real.parent == folder or _in_quarantine(real, quarantine, spec):
+            raise UsageError("`--quarantine` names a folder this run reads its data from; inputs are never "
+                             "changed: write the quarantine elsewhere", where=_shown(quarantine))
 
 
 def _same_file(resolved: Path, source: Path) -> bool:
