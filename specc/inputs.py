@@ -218,6 +218,8 @@ def _expand(target: str, any_suffix: bool = False) -> tuple[str, ...]:
         files = sorted(f for f in glob.glob(target, recursive=True) if os.path.isfile(f))
     elif path.is_file():
         files = [str(path)]
+    elif path.exists():  # a named pipe would block the run, a device never end
+        raise UsageError("not a regular file (a named pipe, socket or device); give a data file", where=target)
     else:
         raise UsageError("no such file or directory", where=target)
     if not files:
