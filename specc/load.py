@@ -250,6 +250,8 @@ def _check_names(binding: Binding, table: ast.Table, names: list[str], path: str
     for position, name in enumerate(names, start=1):
         if not name.strip():
             raise UsageError(f"line 1 (the header): column {position} has no name; every column needs one", where=path)
+        if "\x00" in name:  # no engine takes a NUL in a name
+            raise UsageError(f"line 1 (the header): the name of column {position} holds a NUL byte", where=path)
         if name.lower() in lowered:
             same = "twice" if lowered[name.lower()] == name else f"twice, as `{excerpt(lowered[name.lower()])}` and"
             raise UsageError(f"the header names the column `{excerpt(name)}` {same}"
