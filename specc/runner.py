@@ -448,6 +448,8 @@ def _explain_failure(check: Check, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, duckdb.PermissionException):
         text = f"rule `{check.id}` tried to reach outside the delivery (files and settings are locked): {text}"
+    elif isinstance(exc, duckdb.OutOfMemoryException):
+        text = f"{text}; the check does not fit in the memory DuckDB may use (`--memory-limit`), even spilling to disk"
     where = f"spec line {check.source.line}: " if check.source is not None and check.source.line else ""
     return f"{where}{text}"
 

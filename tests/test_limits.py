@@ -133,3 +133,15 @@ def test_a_live_runs_scratch_folder_is_kept(tmp_path, monkeypatch):
         assert remove_stale(root) == [dead]
         assert mine.exists() and foreign.exists() and not dead.exists()
     assert not mine.exists()
+
+
+def test_a_check_that_cannot_fit_in_memory_says_so(slow):
+    (slow / "s.aspec").write_text(SLOW_SPEC.replace(
+        "SELECT a.x FROM t a, range(100000000) r, range(1000000) q WHERE r.range * q.range = -1",
+        "SELECT x FROM t WHERE length((SELECT string_agg(repeat('x', 1000), '') FROM range(200000))) < 0"))
+    process = _specc(slow, "--memory-limit", "20MB")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 2 and "Traceback" not in err
+    assert "check `slow` could not run: spec line 7: Out of Memory Error" in err
+    assert "does not fit in the memory DuckDB may use (`--memory-limit`), even spilling to disk" in err
+    assert "✓ passed  positive" in out and _scratch_folders(slow) == []
