@@ -54,9 +54,9 @@ def main() -> None:
     except UsageError as exc:
         click.echo(exc.render(), err=True)
         sys.exit(2)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(2)
+    except (click.exceptions.Abort, KeyboardInterrupt):  # Ctrl-C outside a run (specc.run_guard has the rest)
+        click.echo("specc: interrupted (SIGINT)", err=True)
+        sys.exit(130)
     except click.ClickException as exc:  # bad arguments: usage errors are exit 2
         exc.show()
         sys.exit(2)

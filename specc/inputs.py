@@ -7,6 +7,7 @@ off, so nothing in a spec reads anything else.
 
 from __future__ import annotations
 
+import dataclasses
 import glob
 import hashlib
 import os
@@ -46,6 +47,7 @@ class Binding:
     format: str
     reader: str | None = None  # a tool-export reader (labelstudio, doccano, …); None for plain files
     problem: UsageError | None = None  # a spec `source` that could not be bound; raised if it is used
+    root: str | None = None  # the delivery folder the files were named from (specc.paths: symlinks)
 
 
 @dataclass(frozen=True)
@@ -157,9 +159,9 @@ def bind_directory(directory: Path, spec: CheckedSpec, explicit: dict) -> dict[s
             # `source "labelstudio:export.json"`: the delivery folder holds the file the
             # spec names, so one export can feed several tables and keep its reader
             # (even when the file is also named after the table).
-            found[table] = bind_path(table, target)
+            found[table] = bind_path(table, target, root=directory)
         elif existing:
-            found[table] = bind_path(table, str(existing[0]))
+            found[table] = bind_path(table, str(existing[0]), root=directory)
     return found
 
 
@@ -174,8 +176,18 @@ def _source_under(directory: Path, source: str) -> str | None:
     return (f"{reader}:" if reader else "") + str(directory / path) + hash_sign + selector
 
 
-def bind_path(table: str, target: str, base: Path | None = None) -> Binding:
-    """Bind one table to `PATH` or `READER:PATH` (relative paths from `base` when given)."""
+def bind_path(table: str, target: str, base: Path | None = None, root: Path | None = None) -> Binding:
+    """Bind one table to `PATH` or `READER:PATH` (relative paths from `base` when given);
+    `root` is the delivery folder it was found in (default: the folder the path names)."""
+    from .paths import delivery_root
+
+    binding = _bind_path(table, target, base)
+    named = binding.path.partition(":")[2].partition("#")[0] if binding.reader else binding.path
+    folder = root if root is not None else delivery_root(str(base / named) if base else named)
+    return dataclasses.replace(binding, root=str(folder))
+
+
+def _bind_path(table: str, target: str, base: Path | None = None) -> Binding:
     reader, sep, path = target.partition(":")
     if sep and reader.isidentifier() and len(reader) > 1:
         from .readers import READERS  # tool exports: labelstudio:, doccano:, conll:, …
@@ -206,6 +218,8 @@ def _expand(target: str, any_suffix: bool = False) -> tuple[str, ...]:
         files = sorted(f for f in glob.glob(target, recursive=True) if os.path.isfile(f))
     elif path.is_file():
         files = [str(path)]
+    elif path.exists():  # a named pipe would block the run, a device never end
+        raise UsageError("not a regular file (a named pipe, socket or device); give a data file", where=target)
     else:
         raise UsageError("no such file or directory", where=target)
     if not files:

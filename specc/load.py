@@ -66,7 +66,7 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
         raise binding.problem
     table = spec.tables[binding.table]
     options = read_options(table).with_overrides(overrides or {})
-    empty = [f for f in binding.files if os.path.getsize(f) == 0]
+    empty = [f for f in binding.files if os.path.getsize(f) == 0 or _only_blank_lines(f)]
     if empty:
         raise UsageError(f"the file for table `{binding.table}` is empty (not even a header)", where=empty[0])
     source_sql, parameters = _source(con, binding, table, options)
@@ -193,6 +193,14 @@ def _csv_source(binding: Binding, table: ast.Table, options: ReadOptions, files:
             f"nullstr = {nulls}, encoding = {literal(options.encoding)}, strict_mode = true{with_names})")
 
 
+def _only_blank_lines(path: str) -> bool:
+    """A small file of nothing but line breaks and spaces is as empty as an empty one."""
+    if os.path.getsize(path) > 4096:
+        return False
+    with open(path, "rb") as handle:
+        return not handle.read().strip()
+
+
 def _header(binding: Binding, table: ast.Table, options: ReadOptions, delimiter: str) -> list[str]:
     """The column names of the files: each file's first record, which must agree across files;
     without a header, the declared columns in order."""
@@ -239,7 +247,11 @@ def _first_record(path: str, options: ReadOptions, delimiter: str) -> list[str]:
 
 def _check_names(binding: Binding, table: ast.Table, names: list[str], path: str, delimiter: str) -> None:
     lowered: dict[str, str] = {}
-    for name in names:
+    for position, name in enumerate(names, start=1):
+        if not name.strip():
+            raise UsageError(f"line 1 (the header): column {position} has no name; every column needs one", where=path)
+        if "\x00" in name:  # no engine takes a NUL in a name
+            raise UsageError(f"line 1 (the header): the name of column {position} holds a NUL byte", where=path)
         if name.lower() in lowered:
             same = "twice" if lowered[name.lower()] == name else f"twice, as `{excerpt(lowered[name.lower()])}` and"
             raise UsageError(f"the header names the column `{excerpt(name)}` {same}"
@@ -332,14 +344,21 @@ def _columns(spec: CheckedSpec, table: ast.Table, binding: Binding, found: dict,
         problems.append("missing column" + ("s " if len(missing) > 1 else " ") + ", ".join(f"`{m}`" for m in missing))
     if extra:
         problems.append("unexpected column" + ("s " if len(extra) > 1 else " ")
-                        + ", ".join(f"`{excerpt(e)}`" for e in extra) + " (the table is `strict`)")
+                        + _some(f"`{excerpt(e)}`" for e in extra) + " (the table is `strict`)")
     problems.extend(mistyped)
     if problems:
         expected = ", ".join(f"{c.name.text} {column_type(c.type, spec.taxonomies, spec.records)}" for c in table.columns)
-        found_text = ", ".join(f"{excerpt(k)} {terminal(v)}" for k, v in found.items())
+        found_text = _some(f"{excerpt(k)} {terminal(v)}" for k, v in found.items())
         raise UsageError(f"table `{binding.table}` does not match the spec: {'; '.join(problems)}\n"
                          f"  expected: {expected}\n  found:    {found_text}", where=binding.path)
     return columns
+
+
+def _some(items, shown: int = 20) -> str:
+    """At most `shown` items of a list a delivery controls (a header of 3,000 columns), and how many more."""
+    items = list(items)
+    rest = f", and {len(items) - shown} more" if len(items) > shown else ""
+    return ", ".join(items[:shown]) + rest
 
 
 def _column(spec, binding: Binding, column: ast.Column, found: dict, options: ReadOptions, mistyped: list) -> _Column:

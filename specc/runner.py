@@ -10,12 +10,14 @@ its table is reported as unknown.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import math
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
@@ -35,6 +37,9 @@ from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, I
                       TableCompliance, Threshold)
 from .sqlsafe import identifier
 
+if TYPE_CHECKING:
+    from .limits import Guard
+
 _RUN_ERRORS = (duckdb.Error, UsageError)
 
 
@@ -49,6 +54,8 @@ class RunOptions:
     profile: bool = False  # time every statement (RunResult.timings["statements"])
     details: str = "summary"  # summary | full: how much of each metric's detail tables the report keeps
     baseline: object = None  # specc.drift.baseline.Baseline: an earlier report to compare with
+    guard: "Guard | None" = None  # time limits and interruptions (specc.limits), installed by the caller
+    scratch: Path | None = None  # where the engine spills (specc.scratch); None: the engine's default
 
 
 @dataclass
@@ -91,16 +98,23 @@ class _Run:
     def query(self, sql: str, parameters=None, label: str | None = None):
         self.statements_run.append(sql)
         began = time.perf_counter()
-        cursor = self.engine.execute(sql, parameters or [])
-        rows = cursor.fetchall()
+        with self.watch(label or sql.splitlines()[0][:80]):
+            cursor = self.engine.execute(sql, parameters or [])
+            rows = cursor.fetchall()
         self._time(label or sql, began)
         return cursor, rows
 
     def create(self, step: sql_backend.Step) -> None:
         self.statements_run.append(step.text)
         began = time.perf_counter()
-        self.engine.create_table(step.creates, step.sql)
+        with self.watch(step.label):
+            self.engine.create_table(step.creates, step.sql)
         self._time(step.label, began)
+
+    def watch(self, label: str):
+        """The check limit around one statement (`--check-timeout`, specc.limits)."""
+        guard = self.options.guard
+        return guard.watch(label) if guard is not None else contextlib.nullcontext()
 
     def phase_done(self, phase: str) -> None:
         """Seconds of the phase that ends now (`--profile` shows each; the report sums some)."""
@@ -136,7 +150,9 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
-    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit))
+    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit, options.scratch))
+    if options.guard is not None:
+        options.guard.attach(state.engine)
     loading = [name for name in spec.tables if name in bindings]
     for index, name in enumerate(loading):
         state.report("load", table=name, done=index, total=len(loading))
@@ -452,6 +468,8 @@ def _explain_failure(check: Check, exc: Exception) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if isinstance(exc, duckdb.PermissionException):
         text = f"rule `{check.id}` tried to reach outside the delivery (files and settings are locked): {text}"
+    elif isinstance(exc, duckdb.OutOfMemoryException):
+        text = f"{text}; the check does not fit in the memory DuckDB may use (`--memory-limit`), even spilling to disk"
     where = f"spec line {check.source.line}: " if check.source is not None and check.source.line else ""
     return f"{where}{text}"
 
@@ -521,7 +539,8 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
             continue
         began = time.perf_counter()
         try:
-            value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")
+            with state.watch(f"metric {metric.id}"):
+                value, details = evaluate_metric(state.con, metric, full_details=state.options.details == "full")
         except (duckdb.Error, ValueError, UsageError) as exc:
             results.append(CheckResult(**common, status=ERRORED, details={"error": str(exc).splitlines()[0]}))
             continue

@@ -12,6 +12,7 @@ an unwritable report path, or a check that could not run).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ from ..render import render_diagnostics
 from ..report import FORMATS
 from ..report.escape import terminal
 from ..resolve import load_checked
+from ..paths import OutputLocks, refuse_escaping_symlinks
+from ..limits import Limits, parse_duration
+from ..run_guard import guarded_run
 from ..runner import RunOptions, run
 
 FORMAT_NAMES = tuple(FORMATS)  # text, json, junit, markdown, github, html
@@ -66,6 +70,13 @@ def _spec_or_exit(ctx: click.Context, path: Path):
               help="Violating rows to show per failed check.")
 @click.option("--threads", type=click.IntRange(1, 1024), help="DuckDB worker threads.")
 @click.option("--memory-limit", help="DuckDB memory limit, e.g. 4GB.")
+@click.option("--timeout", "timeout", metavar="DURATION",
+              help="Stop the whole run after this long (e.g. 10m): exit 2, no report.")
+@click.option("--check-timeout", "check_timeout", metavar="DURATION",
+              help="Stop a check whose statement runs longer than this (e.g. 30s): that check fails, "
+                   "the run goes on.")
+@click.option("--follow-symlinks", is_flag=True,
+              help="Read data through symlinks that lead outside the delivery folder (refused by default).")
 @click.option("--fail-on", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="Also fail the gate on warnings with `warn`.")
 @click.option("--read", "read_settings", multiple=True, metavar="[TABLE.]SETTING=VALUE",
@@ -82,8 +93,8 @@ def _spec_or_exit(ctx: click.Context, path: Path):
               help="An earlier JSON report of this spec: report label shift, metric and violation-rate changes, "
                    "new and departed annotators, and judge the spec's drift metrics (docs/metrics.md#drift).")
 @click.pass_context
-def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
-          read_settings, details, profile, show_progress, baseline):
+def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, timeout,
+          check_timeout, follow_symlinks, fail_on, read_settings, details, profile, show_progress, baseline):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -94,21 +105,33 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     read_overrides = parse_read_arguments(read_settings, spec)
     inputs = _input_files(spec, bindings) + ([baseline] if baseline is not None else [])
     _refuse_unsafe_targets(targets, inputs, spec, quarantine)
+    if not follow_symlinks:
+        refuse_escaping_symlinks(bindings)
     if baseline is not None:
         from ..drift.baseline import read_baseline
 
         baseline = read_baseline(baseline, spec.name)  # refused before the run, like a bad argument
-    with progress_display(show_progress) as progress:
-        options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, progress=progress,
-                             profile=profile, details=details, baseline=baseline)
-        result, _ = run(spec, bindings, options, read_overrides)
-        progress(ProgressEvent("report"))
-        written = _write_reports(result, targets)
-    _to_console(result, targets[0], written)
+    limits = Limits(timeout and parse_duration(timeout, "--timeout"),
+                    check_timeout and parse_duration(check_timeout, "--check-timeout"))
+    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details,
+                         baseline=baseline)
+    with OutputLocks(quarantine, [t.path for t in targets if t.path is not None]):
+        result = guarded_run(
+            lambda opts: _run_and_emit(spec, bindings, opts, read_overrides, targets, show_progress), options,
+            limits, memory_limit)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data
         click.echo(f"error: check `{terminal(failed.id)}` could not run: {error}", err=True)
     ctx.exit(result.exit_code)
+
+
+def _run_and_emit(spec, bindings, options, read_overrides, targets, show_progress):
+    with progress_display(show_progress) as progress:
+        result, _ = run(spec, bindings, dataclasses.replace(options, progress=progress), read_overrides)
+        progress(ProgressEvent("report"))
+        written = _write_reports(result, targets)
+    _to_console(result, targets[0], written)
+    return result
 
 
 # ---- which reports go where ---------------------------------------------------------------
@@ -149,6 +172,8 @@ def _refuse_unsafe_targets(targets: list[Target], inputs: list[Path], spec, quar
     """Before the run: no report overwrites an input or another report, and each can be written."""
     from ..files import unwritable_reason
 
+    if quarantine is not None:
+        _refuse_quarantine_over_inputs(quarantine, inputs[1 + len(spec.sources):], spec)
     seen: dict[Path, Target] = {}
     for target in (t for t in targets if t.path is not None):
         resolved = target.path.resolve()
@@ -166,6 +191,16 @@ def _refuse_unsafe_targets(targets: list[Target], inputs: list[Path], spec, quar
         if problem:
             raise UsageError(f"cannot write the {target.format} report here: {terminal(problem)}",
                              where=_shown(target.path))
+
+
+def _refuse_quarantine_over_inputs(quarantine: Path, data_files: list[Path], spec) -> None:
+    """The quarantine folder is never a folder the delivery is read from, nor holds an input."""
+    folder = quarantine.resolve()
+    for source in data_files:
+        real = source.resolve()
+        if real.parent == folder or _in_quarantine(real, quarantine, spec):
+            raise UsageError("`--quarantine` names a folder this run reads its data from; inputs are never "
+                             "changed: write the quarantine elsewhere", where=_shown(quarantine))
 
 
 def _same_file(resolved: Path, source: Path) -> bool:
