@@ -29,7 +29,14 @@ def guarded_run(body, options, limits: Limits, memory_limit: str | None):
     """`body(options)` with a scratch folder and a guard in `options`; its result."""
     try:
         with Scratch() as scratch, Guard(limits) as guard:
-            return body(dataclasses.replace(options, guard=guard, scratch=scratch))
+            try:
+                return body(dataclasses.replace(options, guard=guard, scratch=scratch))
+            except (Exception, SystemExit):
+                # a signal that landed inside the engine surfaces as the engine's error (an
+                # unreadable table, a failed statement): the run was interrupted all the same
+                if guard.signalled:
+                    raise Interrupted(guard.signalled) from None
+                raise
     except Interrupted as stop:
         name = signal.Signals(stop.signum).name
         click.echo(f"specc: interrupted ({name}); no report was written", err=True)
