@@ -204,10 +204,10 @@ def test_span_samples_show_both_ends_and_the_text_covered(tmp_path):
     assert [dict(s) for s in overlap.samples] == [
         {"row": 2, "doc_id": "d1", "annotator": "x", "start": 4, "end": 20, "covered": "Lovelace met Bab",
          "label": "PER", "earlier_end": 12},
-        {"row": 3, "doc_id": "d1", "annotator": "x", "start": 17, "end": 30, "covered": "Babbage.",
-         "label": "PER", "earlier_end": 20},
     ]
-    assert overlap.violations == 2 and overlap.checked == 4  # the join to the text counts each span once
+    # row 3 also starts before 20 but ends beyond the text: span_bounds reports it, overlap does
+    # not compare it; the join to the text counts each span once
+    assert overlap.violations == 1 and overlap.checked == 4
     text = render(result, "text")
     assert 'row 2: doc_id=d1 annotator=x start=4 end=20 covered="Lovelace met Bab" label=PER earlier_end=12' in text
 
