@@ -31,10 +31,13 @@ class Step:
     creates: str | None = None
 
     @property
+    def body(self) -> str:
+        return f"CREATE TEMP TABLE {identifier(self.creates)} AS\n{self.sql}" if self.creates else self.sql
+
+    @property
     def text(self) -> str:
         """The statement as it runs, headed by its comment."""
-        body = f"CREATE TEMP TABLE {identifier(self.creates)} AS\n{self.sql}" if self.creates else self.sql
-        return f"-- {self.label}".replace("\n", " ") + "\n" + body
+        return f"-- {self.label}".replace("\n", " ") + "\n" + self.body
 
 
 def _for(what: str, checks) -> str:
@@ -324,23 +327,33 @@ def table_steps(table_plan: TablePlan) -> list[Step]:
 
 
 class SqlBackend(Backend):
-    """Prints the statements `specc check` runs, each headed by the checks it evaluates."""
+    """Prints the statements `specc check` runs, each headed by the checks it evaluates; in
+    another engine's dialect with `dialect` (specc.dialects)."""
 
     name = "sql"
     description = "the DuckDB SQL of every check: one aggregation per grouping, one scan per table"
     writes_files = False
+
+    def __init__(self, dialect: str = "duckdb"):
+        self.dialect = dialect
 
     def render(self, checked) -> dict[str, str]:
         from ..plan import build_plan, declared_unique_joins
 
         plan = build_plan(checked)
         executed = execution_plan(plan, list(checked.tables), declared_unique_joins(checked))
-        parts = [f"-- specc {checked.name}: the statements `specc check` runs on DuckDB. Each table is "
+        from ..dialects import written_text
+
+        engine = "DuckDB" if self.dialect == "duckdb" else f"DuckDB, written in the {self.dialect} dialect by sqlglot"
+        parts = [f"-- specc {checked.name}: the statements `specc check` runs on {engine}. Each table is "
                  f"first loaded into a temporary table of its name with a {ROW_COLUMN} column numbering "
                  "its source rows (specc/load.py); a rule joined to a table whose join keys are not "
                  "declared unique is judged row by row in a step of its own."]
         for table_plan in executed.tables:
-            parts.extend(step.text + ";" for step in table_steps(table_plan))
+            if self.dialect == "duckdb":
+                parts.extend(step.text + ";" for step in table_steps(table_plan))
+            else:
+                parts.extend(written_text(step.label, step.body, self.dialect) for step in table_steps(table_plan))
         for metric in plan.metrics:
             parts.append(f"-- metric {metric.id}: {metric.metric} {' '.join(metric.options)} on {metric.table} "
                          f"(computed from counts by specc.metrics)".replace("\n", " "))
