@@ -21,6 +21,7 @@ import duckdb
 from .backends import sql as sql_backend
 from .checks.base import Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, RowCheck, RowCountCheck, TableCheck
 from .diagnostics import UsageError
+from .engines import open_engine
 from .engines.duckdb_engine import DuckDBEngine
 from .execution import Grouping, Joined, RowScan, TablePlan, execution_plan
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
@@ -45,6 +46,8 @@ class RunOptions:
     progress: "Progress | None" = None  # called with a ProgressEvent at each step (specc.progress)
     profile: bool = False  # time every statement (RunResult.timings["statements"])
     details: str = "summary"  # summary | full: how much of each metric's detail tables the report keeps
+    engine: str = "duckdb"  # duckdb | postgres | spark (specc.engines)
+    connect: str | None = None  # the engine's URL: a PostgreSQL URL, a Spark master or Spark Connect URL
 
 
 @dataclass
@@ -64,7 +67,7 @@ class _Outcome:
 class _Run:
     spec: CheckedSpec
     options: RunOptions
-    engine: DuckDBEngine
+    engine: "Engine"
     bound: dict[str, BoundTable] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     statements_run: list[str] = field(default_factory=list)
@@ -125,7 +128,16 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
-    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit))
+    state = _Run(spec, options, open_engine(options.engine, options.connect, options.threads, options.memory_limit))
+    try:
+        return _run(state, bindings, read_overrides, started)
+    except BaseException:
+        state.engine.close()
+        raise
+
+
+def _run(state: "_Run", bindings: dict[str, Binding], read_overrides, started: float):
+    spec, options = state.spec, state.options
     loading = [name for name in spec.tables if name in bindings]
     for index, name in enumerate(loading):
         state.report("load", table=name, done=index, total=len(loading))
@@ -374,7 +386,7 @@ class _TableRun:
     def _raw(self, check: RawSqlCheck) -> None:
         step = sql_backend.raw_step(check)
         try:
-            _ensure_single_select(self.state.con, check)
+            _ensure_single_select(check)
             _, rows = self.state.query(step.text, label=step.label)
         except _RUN_ERRORS as exc:
             self.fail(check, exc)
@@ -401,9 +413,10 @@ def _stable(value):
     return float(f"{value:.12g}") if isinstance(value, float) else value
 
 
-def _ensure_single_select(con, check: Check) -> None:
+def _ensure_single_select(check: Check) -> None:
+    """DuckDB's parser judges the rule on every engine: raw SQL is written in DuckDB's dialect."""
     try:
-        statements = con.extract_statements(check.query)
+        statements = duckdb.connect(":memory:").extract_statements(check.query)
     except duckdb.Error as exc:
         raise UsageError(f"raw SQL of rule `{check.id}` does not parse: {exc}") from None
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:

@@ -66,8 +66,12 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--memory-limit", help="DuckDB memory limit, e.g. 4GB.")
 @click.option("--fail-on", type=click.Choice(["error", "warn"]), default="error", show_default=True,
               help="Also fail the gate on warnings with `warn`.")
+@click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]), default="duckdb", show_default=True,
+              help="Where the checks run (docs/engines.md).")
+@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB.")
 @click.pass_context
-def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on):
+def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
+          engine, connect):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -76,7 +80,9 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     bindings = default_bindings(spec)
     bindings.update(parse_data_arguments(data, spec))
     _refuse_unsafe_targets(targets, _input_files(spec, bindings), spec, quarantine)
-    result, _ = run(spec, bindings, RunOptions(samples, threads, memory_limit, fail_on, quarantine))
+    options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, engine=engine, connect=connect)
+    result, state = run(spec, bindings, options)
+    state.engine.close()
     _emit(result, targets)
     for failed in (c for c in result.checks if c.status == "error"):
         error = terminal(str(failed.details.get("error")))  # may quote the data
