@@ -128,6 +128,11 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
+    files = [name for name, b in bindings.items() if b.format != "table" and name in spec.tables]
+    if options.quarantine is not None and options.engine != "duckdb" and files:
+        raise UsageError(f"`--quarantine` on `--engine {options.engine}` writes tables beside bound tables, and "
+                         f"{', '.join(f'`{f}`' for f in files)} came from files: check files on DuckDB to "
+                         "quarantine them, or bind tables (`--data TABLE=table:SCHEMA.NAME`)")
     state = _Run(spec, options, open_engine(options.engine, options.connect, options.threads, options.memory_limit))
     try:
         return _run(state, bindings, read_overrides, started)
@@ -560,15 +565,13 @@ def _breakdowns(state: _Run, table: str, scan: RowScan | None, failed: str) -> l
 
 
 def _quarantine(state: _Run, table: str, scan: RowScan | None, error_ids: set[str]) -> None:
-    """Write TABLE.violating.parquet and TABLE.clean.parquet; together they are the input."""
+    """Write TABLE.violating.parquet and TABLE.clean.parquet; together they are the input.
+    A bound table of the engine gets SCHEMA.NAME_violating and SCHEMA.NAME_clean beside it."""
     directory = state.options.quarantine
     bound = state.bound[table]
     quoted = identifier(table)
-    flags = [TYPE_FLAG_PREFIX + name for name in bound.type_checked]
-    hidden = [ROW_COLUMN] + flags + ([FILE_COLUMN] if bound.has_file_column else [])
-    hidden += [c for c in ("__specc_current", "__specc_tied") if bound.current_rows is not None]
-    exclude = ", ".join(identifier(h) for h in hidden)
-    base = f"SELECT {quoted}.{identifier(ROW_COLUMN)} AS \"specc_row\", {quoted}.* EXCLUDE ({exclude})"
+    declared = "".join(f", {quoted}.{identifier(c.name.text)}" for c in state.spec.tables[table].columns)
+    base = f"SELECT {quoted}.{identifier(ROW_COLUMN)} AS \"specc_row\"{declared}"
     if bound.has_file_column:
         base += f", {quoted}.{identifier(FILE_COLUMN)} AS \"specc_file\""
     delivered = "".join(f", {quoted}.{identifier(TYPE_FLAG_PREFIX + n)} AS {identifier(n + '_as_delivered')}"
@@ -586,7 +589,10 @@ def _quarantine(state: _Run, table: str, scan: RowScan | None, error_ids: set[st
         violating = f"{base}{delivered}, {listed} AS \"specc_violations\" {joined} WHERE {verdict} ORDER BY \"specc_row\""
     for suffix, query in (("clean", clean), ("violating", violating)):
         state.statements_run.append(query)
-        state.engine.copy_to_parquet(query, directory / f"{table}.{suffix}.parquet")
+        if bound.binding.format == "table":  # a table of the engine: beside it, as tables
+            state.engine.write_table(query, f"{bound.binding.path}_{suffix}")
+        else:
+            state.engine.copy_to_parquet(query, directory / f"{table}.{suffix}.parquet")
 
 
 # ---- the result -----------------------------------------------------------------------------------

@@ -16,8 +16,10 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "specs" / "news_ner"
 @pytest.mark.parametrize("arguments, message", [
     (["--engine", "postgres"], "`--engine postgres` needs `--connect postgresql://USER@HOST:PORT/DATABASE`"),
     (["--connect", "postgresql://x@localhost/db"], "`--connect` is for `--engine postgres` or `--engine spark`"),
-    (["--engine", "spark"], "`--engine spark` is not available yet; engines: duckdb, postgres"),
     (["--engine", "postgres", "--connect", "postgresql://nobody@127.0.0.1:1/none"], "cannot connect to PostgreSQL:"),
+    (["--engine", "postgres", "--connect", "postgresql://x@h/db", "--quarantine", "out/q"],
+     "`--quarantine` on `--engine postgres` writes tables beside bound tables, and `documents`, `spans` came "
+     "from files"),
 ])
 def test_an_engine_that_cannot_start_is_a_usage_error(arguments, message):
     result = CliRunner().invoke(cli, ["check", str(EXAMPLE / "news_ner.aspec"), "--data", str(EXAMPLE / "clean"),

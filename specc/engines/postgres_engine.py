@@ -198,13 +198,15 @@ class PostgresEngine:
     # ---- results ---------------------------------------------------------------------------
 
     def copy_to_parquet(self, select_sql: str, path: Path) -> None:
-        """Through the local DuckDB: PostgreSQL streams CSV with a header of typed columns."""
+        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
         raise UsageError("quarantine files are written by the DuckDB engine; on PostgreSQL, bind tables "
                          "(`--data T=table:schema.name`) and the quarantine is written back as tables")
 
     def write_table(self, select_sql: str, name: str) -> None:
-        self.execute(f"DROP TABLE IF EXISTS {name}")
-        self.execute(f"CREATE TABLE {name} AS {select_sql}")
+        """A result table (`schema.name`), replaced if it exists: the role needs CREATE there."""
+        target = ".".join(identifier(part) for part in name.split("."))
+        self.execute(f"DROP TABLE IF EXISTS {target}")
+        self.execute(f"CREATE TABLE {target} AS {select_sql}")
 
     def lock_down(self, writable: Path | None) -> None:
         """Nothing to switch off: reads already run read-only, and the role's grants decide

@@ -22,7 +22,7 @@ INSERT INTO delivery.t VALUES ('a'), ('b'), ('c');
 CREATE TABLE delivery.secrets (secret text);
 INSERT INTO delivery.secrets VALUES ('s3cr3t');
 CREATE SEQUENCE delivery.counter;
-GRANT USAGE ON SCHEMA delivery TO {RUNNER};
+GRANT USAGE, CREATE ON SCHEMA delivery TO {RUNNER};  -- CREATE: quarantine tables beside the input
 GRANT SELECT ON delivery.t TO {RUNNER};
 GRANT USAGE, SELECT, UPDATE ON SEQUENCE delivery.counter TO {RUNNER};
 """

@@ -67,3 +67,18 @@ def test_duckdb_has_no_tables_to_bind(tmp_path):
     spec.write_text(RAW_SPEC.format(query="select 1 where false"))
     result = CliRunner().invoke(cli, ["check", str(spec), "--data", "t=table:delivery.t"])
     assert result.exit_code == 2 and "DuckDB runs in memory and holds no tables of its own" in result.output
+
+
+def test_the_quarantine_of_a_bound_table_is_written_back_beside_it(tmp_path, postgres, postgres_url):
+    import psycopg
+
+    spec = tmp_path / "q.aspec"
+    spec.write_text('spec q\ntable t {\n  id string\n}\nrules for t {\n  error no_b "no b": id != \"b\"\n}\n')
+    result = CliRunner().invoke(cli, ["check", str(spec), "--data", "t=table:delivery.t", "--engine", "postgres",
+                                      "--connect", postgres_url, "--quarantine", str(tmp_path / "q")])
+    assert result.exit_code == 1, result.output
+    with psycopg.connect(postgres.url()) as admin:
+        clean = admin.execute("SELECT specc_row, id FROM delivery.t_clean ORDER BY 1").fetchall()
+        violating = admin.execute("SELECT specc_row, id, specc_violations FROM delivery.t_violating").fetchall()
+    assert clean == [(1, "a"), (3, "c")]
+    assert violating == [(2, "b", ["no_b"])]
