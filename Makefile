@@ -7,7 +7,7 @@ BIN     := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 STAMP   := $(VENV)/.installed
 
-.PHONY: demo test lint bench fuzz clean venv
+.PHONY: demo test test-engines lint bench fuzz clean venv
 
 venv: $(STAMP)
 
@@ -28,6 +28,19 @@ demo: $(RUNTIME)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The engine tests: PostgreSQL from Debian's packages if it is missing, psycopg from PyPI; the
+# tests start a throwaway server of their own (tests/engines/postgres_server.py).
+ENGINES_STAMP := $(VENV)/.engines-installed
+
+$(ENGINES_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,engines]'
+	touch $(ENGINES_STAMP)
+
+test-engines: $(ENGINES_STAMP)
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	$(BIN)/python -m pytest -m engines tests/engines
 
 lint: $(RUNTIME)
 	$(BIN)/specc lint specs/*/*.aspec

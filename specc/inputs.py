@@ -189,6 +189,10 @@ def bind_path(table: str, target: str, base: Path | None = None, root: Path | No
 
 def _bind_path(table: str, target: str, base: Path | None = None) -> Binding:
     reader, sep, path = target.partition(":")
+    if sep and reader == "table":  # a table of the engine: `--engine postgres|spark` reads it where it is
+        if not path or any(not part.strip() for part in path.split(".")):
+            raise UsageError("expected `table:NAME` or `table:SCHEMA.NAME`", where=target)
+        return Binding(table, path, (), "table")
     if sep and reader.isidentifier() and len(reader) > 1:
         from .readers import READERS  # tool exports: labelstudio:, doccano:, conll:, …
 

@@ -26,6 +26,7 @@ from .checks.base import Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, RowC
 from .diagnostics import UsageError
 from .drift.compare import apply_baseline, is_drift_metric, not_evaluated
 from .drift.distributions import label_distributions
+from .engines import open_engine
 from .engines.duckdb_engine import DuckDBEngine
 from .execution import Grouping, Joined, RowScan, TablePlan, execution_plan
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
@@ -56,6 +57,8 @@ class RunOptions:
     baseline: object = None  # specc.drift.baseline.Baseline: an earlier report to compare with
     guard: "Guard | None" = None  # time limits and interruptions (specc.limits), installed by the caller
     scratch: Path | None = None  # where the engine spills (specc.scratch); None: the engine's default
+    engine: str = "duckdb"  # duckdb | postgres | spark (specc.engines)
+    connect: str | None = None  # the engine's URL: a PostgreSQL URL, a Spark master or Spark Connect URL
 
 
 @dataclass
@@ -75,7 +78,7 @@ class _Outcome:
 class _Run:
     spec: CheckedSpec
     options: RunOptions
-    engine: DuckDBEngine
+    engine: "Engine"
     bound: dict[str, BoundTable] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
     statements_run: list[str] = field(default_factory=list)
@@ -150,9 +153,24 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
     if missing:
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
-    state = _Run(spec, options, DuckDBEngine(options.threads, options.memory_limit, options.scratch))
+    files = [name for name, b in bindings.items() if b.format != "table" and name in spec.tables]
+    if options.quarantine is not None and options.engine != "duckdb" and files:
+        raise UsageError(f"`--quarantine` on `--engine {options.engine}` writes tables beside bound tables, and "
+                         f"{', '.join(f'`{f}`' for f in files)} came from files: check files on DuckDB to "
+                         "quarantine them, or bind tables (`--data TABLE=table:SCHEMA.NAME`)")
+    state = _Run(spec, options, open_engine(options.engine, options.connect, options.threads, options.memory_limit,
+                                            options.scratch))
     if options.guard is not None:
         options.guard.attach(state.engine)
+    try:
+        return _run(state, bindings, read_overrides, started)
+    except BaseException:
+        state.engine.close()
+        raise
+
+
+def _run(state: "_Run", bindings: dict[str, Binding], read_overrides, started: float):
+    spec, options = state.spec, state.options
     loading = [name for name in spec.tables if name in bindings]
     for index, name in enumerate(loading):
         state.report("load", table=name, done=index, total=len(loading))
@@ -419,7 +437,7 @@ class _TableRun:
     def _raw(self, check: RawSqlCheck) -> None:
         step = sql_backend.raw_step(check)
         try:
-            _ensure_single_select(self.state.con, check)
+            _ensure_single_select(check)
             _, rows = self.state.query(step.text, label=step.label)
         except _RUN_ERRORS as exc:
             self.fail(check, exc)
@@ -454,9 +472,10 @@ def _stable(value):
     return float(f"{value:.12g}") if isinstance(value, float) else value
 
 
-def _ensure_single_select(con, check: Check) -> None:
+def _ensure_single_select(check: Check) -> None:
+    """DuckDB's parser judges the rule on every engine: raw SQL is written in DuckDB's dialect."""
     try:
-        statements = con.extract_statements(check.query)
+        statements = duckdb.connect(":memory:").extract_statements(check.query)
     except duckdb.Error as exc:
         raise UsageError(f"raw SQL of rule `{check.id}` does not parse: {exc}") from None
     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
@@ -608,15 +627,13 @@ def _breakdowns(state: _Run, table: str, scan: RowScan | None, failed: str) -> l
 
 
 def _quarantine(state: _Run, table: str, scan: RowScan | None, error_ids: set[str]) -> None:
-    """Write TABLE.violating.parquet and TABLE.clean.parquet; together they are the input."""
+    """Write TABLE.violating.parquet and TABLE.clean.parquet; together they are the input.
+    A bound table of the engine gets SCHEMA.NAME_violating and SCHEMA.NAME_clean beside it."""
     directory = state.options.quarantine
     bound = state.bound[table]
     quoted = identifier(table)
-    flags = [TYPE_FLAG_PREFIX + name for name in bound.type_checked]
-    hidden = [ROW_COLUMN] + flags + ([FILE_COLUMN] if bound.has_file_column else [])
-    hidden += [c for c in ("__specc_current", "__specc_tied") if bound.current_rows is not None]
-    exclude = ", ".join(identifier(h) for h in hidden)
-    base = f"SELECT {quoted}.{identifier(ROW_COLUMN)} AS \"specc_row\", {quoted}.* EXCLUDE ({exclude})"
+    declared = "".join(f", {quoted}.{identifier(c.name.text)}" for c in state.spec.tables[table].columns)
+    base = f"SELECT {quoted}.{identifier(ROW_COLUMN)} AS \"specc_row\"{declared}"
     if bound.has_file_column:
         base += f", {quoted}.{identifier(FILE_COLUMN)} AS \"specc_file\""
     delivered = "".join(f", {quoted}.{identifier(TYPE_FLAG_PREFIX + n)} AS {identifier(n + '_as_delivered')}"
@@ -634,7 +651,10 @@ def _quarantine(state: _Run, table: str, scan: RowScan | None, error_ids: set[st
         violating = f"{base}{delivered}, {listed} AS \"specc_violations\" {joined} WHERE {verdict} ORDER BY \"specc_row\""
     for suffix, query in (("clean", clean), ("violating", violating)):
         state.statements_run.append(query)
-        state.engine.copy_to_parquet(query, directory / f"{table}.{suffix}.parquet")
+        if bound.binding.format == "table":  # a table of the engine: beside it, as tables
+            state.engine.write_table(query, f"{bound.binding.path}_{suffix}")
+        else:
+            state.engine.copy_to_parquet(query, directory / f"{table}.{suffix}.parquet")
 
 
 # ---- the result -----------------------------------------------------------------------------------

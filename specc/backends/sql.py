@@ -31,10 +31,13 @@ class Step:
     creates: str | None = None
 
     @property
+    def body(self) -> str:
+        return f"CREATE TEMP TABLE {identifier(self.creates)} AS\n{self.sql}" if self.creates else self.sql
+
+    @property
     def text(self) -> str:
         """The statement as it runs, headed by its comment."""
-        body = f"CREATE TEMP TABLE {identifier(self.creates)} AS\n{self.sql}" if self.creates else self.sql
-        return f"-- {self.label}".replace("\n", " ") + "\n" + body
+        return f"-- {self.label}".replace("\n", " ") + "\n" + self.body
 
 
 def _for(what: str, checks) -> str:
@@ -324,11 +327,15 @@ def table_steps(table_plan: TablePlan) -> list[Step]:
 
 
 class SqlBackend(Backend):
-    """Prints the statements `specc check` runs, each headed by the checks it evaluates."""
+    """Prints the statements `specc check` runs, each headed by the checks it evaluates; in
+    another engine's dialect with `dialect` (specc.dialects)."""
 
     name = "sql"
     description = "the DuckDB SQL of every check: one aggregation per grouping, one scan per table"
     writes_files = False
+
+    def __init__(self, dialect: str = "duckdb"):
+        self.dialect = dialect
 
     def render(self, checked) -> dict[str, str]:
         from ..plan import build_plan, declared_unique_joins
@@ -338,7 +345,10 @@ class SqlBackend(Backend):
         loads = {name: compiled_load(checked, name) for name in checked.tables}
         plan = build_plan(checked, {name: flagged for name, (_, flagged) in loads.items()})
         executed = execution_plan(plan, list(checked.tables), declared_unique_joins(checked))
-        parts = [f"-- specc {checked.name}: the statements `specc check` runs on DuckDB, for a delivery of "
+        from ..dialects import written_text
+
+        engine = "DuckDB" if self.dialect == "duckdb" else f"DuckDB, written in the {self.dialect} dialect by sqlglot"
+        parts = [f"-- specc {checked.name}: the statements `specc check` runs on {engine}, for a delivery of "
                  "CSV files named after the tables. Each table is loaded into a temporary table of its "
                  f"name, with a {ROW_COLUMN} column numbering its source rows and exact casts (a "
                  f"{TYPE_FLAG_PREFIX}COLUMN column keeps a value that does not cast, for `.type`); a "
@@ -346,9 +356,16 @@ class SqlBackend(Backend):
                  "joined to a table whose join keys are not declared unique is judged row by row in a "
                  "step of its own; a grouping that finds no failing group is left out of its table's "
                  "scan, and samples are fetched from the scan's rows."]
-        parts += [f"-- load {name}\n{sql};" for name, (sql, _) in loads.items()]
+        if self.dialect == "duckdb":
+            parts += [f"-- load {name}\n{sql};" for name, (sql, _) in loads.items()]
+        else:  # files are read and cast by specc's DuckDB reader, then written into the engine
+            parts += [f"-- load {name}: read and cast by specc's DuckDB reader (`--dialect duckdb` shows it), "
+                      "then copied into the engine" for name in loads]
         for table_plan in executed.tables:
-            parts.extend(step.text + ";" for step in table_steps(table_plan))
+            if self.dialect == "duckdb":
+                parts.extend(step.text + ";" for step in table_steps(table_plan))
+            else:
+                parts.extend(written_text(step.label, step.body, self.dialect) for step in table_steps(table_plan))
         for metric in plan.metrics:
             parts.append(f"-- metric {metric.id}: {metric.metric} {' '.join(metric.options)} on {metric.table} "
                          f"(computed from counts by specc.metrics)".replace("\n", " "))

@@ -57,9 +57,9 @@ class ExpressionCompiler:
         arguments = [self.compile(a) for a in node.arguments]
         if name == "words":
             text = f"trim({arguments[0]})"
-            return f"(CASE WHEN {text} = '' THEN 0 ELSE len(regexp_split_to_array({text}, '\\s+')) END)"
+            return f"(CASE WHEN {text} = '' THEN 0 ELSE array_length(regexp_split_to_array({text}, '\\s+')) END)"
         if name == "length" and self.type_of(node.arguments[0]).kind == "list":
-            return f"len({arguments[0]})"
+            return f"array_length({arguments[0]})"
         return f"{name}({', '.join(arguments)})"
 
     def _arithmetic(self, node: ast.Arithmetic) -> str:

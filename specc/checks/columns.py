@@ -84,7 +84,7 @@ def value_violations(spec, quoted: str, column: ast.Column):
         yield ("pattern", f"NOT regexp_full_match({quoted}, {literal(pattern.regex)})",
                f"`{name}` must match {pattern.regex}", pattern.span)
     for bound in column.find(ast.LengthBound):
-        size = f"length({quoted})" if bound.what == "length" else f"len({quoted})"
+        size = f"length({quoted})" if bound.what == "length" else f"array_length({quoted})"
         yield ("length" if bound.what == "length" else "items", _between_violation(size, bound.low, bound.high),
                f"`{name}` must have {size_words(bound)}", bound.span)
     enum = _enum_values(spec, column)

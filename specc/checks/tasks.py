@@ -89,7 +89,7 @@ def _text_bounds(context: _TaskContext):
         role, bound = text_bound.role.text, text_bound.bound
         column = context.column(role)
         if bound.what == "words":
-            size, unit = f"len(regexp_split_to_array(trim({column}), '\\s+'))", "words"
+            size, unit = f"array_length(regexp_split_to_array(trim({column}), '\\s+'))", "words"
             size = f"(CASE WHEN trim({column}) = '' THEN 0 ELSE {size} END)"
         else:
             size, unit = f"length({column})", "characters"
@@ -132,11 +132,11 @@ def _multilabel(context: _TaskContext):
     bound = context.task.cardinality
     if context.type_of("label").kind == "list":
         checks.append(_row(context, "no_repeated_label", "A label may appear once per answer",
-                           f"len(list_distinct({label})) < len(list_filter({label}, lambda x: x IS NOT NULL))",
+                           f"array_length(list_distinct({label})) < array_length(list_filter({label}, lambda x: x IS NOT NULL))",
                            context.shown("unit", "annotator", "label")))
         if bound is not None:
             checks.append(_row(context, "label_cardinality", f"Each answer needs {_bound_words(bound)} labels",
-                               _outside(f"len({label})", bound), context.shown("unit", "annotator", "label")))
+                               _outside(f"array_length({label})", bound), context.shown("unit", "annotator", "label")))
         return checks
     common = context.common("no_repeated_label", "A label may appear once per unit and annotator")
     if common is not None:
@@ -364,10 +364,10 @@ def _ranking(context: _TaskContext):
     if item is not None and item.kind in ("int", "float"):
         # ranks aligned with the responses: 1 is best; ties repeat a rank
         if context.allows("ties"):
-            violation = (f"len({ranking}) <> len({ids}) OR "
-                         f"len(list_filter({ranking}, lambda r: r < 1 OR r > len({ids}))) > 0")
+            violation = (f"array_length({ranking}) <> array_length({ids}) OR "
+                         f"array_length(list_filter({ranking}, lambda r: r < 1 OR r > array_length({ids}))) > 0")
         else:
-            violation = f"list_sort({ranking}) <> list_transform(range(1, len({ids}) + 1), lambda i: CAST(i AS BIGINT))"
+            violation = f"list_sort({ranking}) <> list_transform(range(1, array_length({ids}) + 1), lambda i: CAST(i AS BIGINT))"
     else:
         violation = f"list_sort({ranking}) <> list_sort({ids})"
     return [_row(context, "ranking_permutation", "A ranking must order exactly the responses shown"

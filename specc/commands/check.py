@@ -92,9 +92,13 @@ def _spec_or_exit(ctx: click.Context, path: Path):
 @click.option("--baseline", type=click.Path(dir_okay=False, path_type=Path), metavar="REPORT.json",
               help="An earlier JSON report of this spec: report label shift, metric and violation-rate changes, "
                    "new and departed annotators, and judge the spec's drift metrics (docs/metrics.md#drift).")
+@click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]), default="duckdb", show_default=True,
+              help="Where the checks run (docs/engines.md).")
+@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB.")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, timeout,
-          check_timeout, follow_symlinks, fail_on, read_settings, details, profile, show_progress, baseline):
+          check_timeout, follow_symlinks, fail_on, read_settings, details, profile, show_progress, baseline,
+          engine, connect):
     """Check a delivery against SPEC and give a verdict."""
     targets = _targets(output_format, out, reports)
     if not spec_path.is_file():
@@ -114,7 +118,7 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
     limits = Limits(timeout and parse_duration(timeout, "--timeout"),
                     check_timeout and parse_duration(check_timeout, "--check-timeout"))
     options = RunOptions(samples, threads, memory_limit, fail_on, quarantine, profile=profile, details=details,
-                         baseline=baseline)
+                         baseline=baseline, engine=engine, connect=connect)
     with OutputLocks(quarantine, [t.path for t in targets if t.path is not None]):
         result = guarded_run(
             lambda opts: _run_and_emit(spec, bindings, opts, read_overrides, targets, show_progress), options,
@@ -127,7 +131,8 @@ def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples
 
 def _run_and_emit(spec, bindings, options, read_overrides, targets, show_progress):
     with progress_display(show_progress) as progress:
-        result, _ = run(spec, bindings, dataclasses.replace(options, progress=progress), read_overrides)
+        result, state = run(spec, bindings, dataclasses.replace(options, progress=progress), read_overrides)
+        state.engine.close()  # a server's connection, before the reports are written
         progress(ProgressEvent("report"))
         written = _write_reports(result, targets)
     _to_console(result, targets[0], written)

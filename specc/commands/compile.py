@@ -10,6 +10,8 @@ from pathlib import Path
 import click
 
 from ..backends import backend_names, get_backend
+from ..backends.sql import SqlBackend
+from ..dialects import DIALECTS
 from ..diagnostics import SpecError, UsageError
 from ..render import render_diagnostics
 from ..resolve import load_checked
@@ -21,10 +23,15 @@ from ..resolve import load_checked
               help="what to generate")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="directory for the generated files (created if missing)")
+@click.option("--dialect", type=click.Choice(DIALECTS), default="duckdb", show_default=True,
+              help="with --target sql: the engine whose SQL to print (what it cannot express is marked)")
 @click.pass_context
-def compile(ctx: click.Context, spec: Path, target: str, out_dir: Path | None) -> None:  # noqa: A001
+def compile(ctx: click.Context, spec: Path, target: str, out_dir: Path | None,  # noqa: A001
+            dialect: str) -> None:
     """Compile SPEC to JSON Schemas, SQL, a Label Studio config or a guideline document."""
-    backend = get_backend(target)
+    if dialect != "duckdb" and target != "sql":
+        raise click.UsageError(f"--dialect is for --target sql, not --target {target}")
+    backend = SqlBackend(dialect) if target == "sql" else get_backend(target)
     if backend.writes_files and out_dir is None:
         raise click.UsageError(f"--out DIR is required for --target {target}")
     try:

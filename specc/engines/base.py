@@ -25,6 +25,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
+from ..diagnostics import UsageError
+
 
 class Cursor(Protocol):
     description: Sequence[tuple]
@@ -53,3 +55,31 @@ class Engine(Protocol):
     def interrupt(self) -> None: ...
 
     def close(self) -> None: ...
+
+
+class StatementError(UsageError):
+    """A statement an engine other than DuckDB refused (a `UsageError`, so the runner treats it
+    as it treats DuckDB's errors: the check fails alone and names its rule)."""
+
+
+def bound_table_sql(engine, spec, binding) -> tuple[str, Any]:
+    """An existing table of the engine (`--data T=table:schema.name`) as specc reads a table:
+    its declared columns, numbered in the order of the primary key (else of every declared
+    column), since a table has no file order. Returns the SELECT and the BoundTable."""
+    from ..inputs import ROW_COLUMN, BoundTable
+    from ..sqlsafe import identifier
+
+    table = spec.tables[binding.table]
+    if table.latest is not None:
+        raise UsageError(f"table `{binding.table}` has `latest by`, which specc resolves only for files so far",
+                         where=binding.path)
+    source = ".".join(identifier(part) for part in binding.path.split("."))
+    declared = [identifier(c.name.text) for c in table.columns]
+    order = [identifier(k.text) for k in table.primary_key] or declared
+    try:
+        rows = engine.execute(f"SELECT count(*) FROM {source}").fetchall()[0][0]
+    except UsageError as exc:
+        raise UsageError(f"cannot read table `{binding.path}`: {exc}", where=binding.path) from None
+    numbered = ", ".join(f"{column} NULLS FIRST" for column in order)
+    select = f"SELECT row_number() OVER (ORDER BY {numbered}) AS {identifier(ROW_COLUMN)}, {', '.join(declared)} FROM {source}"
+    return select, BoundTable(binding, int(rows), f"table:{binding.path}", ())

@@ -39,6 +39,9 @@ class DuckDBEngine:
     def load(self, spec, binding, overrides=None):
         from ..load import load_table
 
+        if binding.format == "table":
+            raise UsageError("DuckDB runs in memory and holds no tables of its own: bind files, or read the table "
+                             "where it is with `--engine postgres` or `--engine spark`", where=f"table:{binding.path}")
         return load_table(self.con, spec, binding, overrides)
 
     def copy_to_parquet(self, select_sql: str, path: Path) -> None:

@@ -39,7 +39,7 @@ RESULT_COLUMNS = "agreement.units, agreement.pairable_values, agreement.coders, 
 NOMINAL_SQL = """,
 margins AS (
     SELECT counts.value, sum(counts.n) AS n
-    FROM unit_value_counts AS counts SEMI JOIN agreement_units USING (unit)
+    FROM unit_value_counts AS counts WHERE counts.unit IN (SELECT unit FROM agreement_units)
     GROUP BY counts.value
 )
 SELECT {columns},
@@ -71,7 +71,7 @@ ORDINAL_SQL = """,
 categories AS ({categories}),
 margins AS (
     SELECT counts.value, sum(counts.n) AS n
-    FROM unit_value_counts AS counts SEMI JOIN agreement_units USING (unit)
+    FROM unit_value_counts AS counts WHERE counts.unit IN (SELECT unit FROM agreement_units)
     GROUP BY counts.value
 ),
 positions AS (  -- twice the mid-rank of each category among the pairable values

@@ -35,9 +35,9 @@ SELECT count(DISTINCT ratings.unit) FROM (
     SELECT {unit} AS unit FROM {relation}
     WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
 ) AS ratings
-SEMI JOIN (
-    SELECT {gold_unit} AS unit FROM {gold} WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
-) AS gold USING (unit)"""
+WHERE ratings.unit IN (
+    SELECT {gold_unit} FROM {gold} WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
+)"""
 
 DUPLICATE_GOLD_SQL = """
 SELECT count(*), min(CAST(unit AS VARCHAR)) FROM (

@@ -50,7 +50,7 @@ used_units AS (
 ),
 margins AS (
     SELECT counts.value, sum(counts.n) AS n
-    FROM unit_value_counts AS counts SEMI JOIN used_units USING (unit)
+    FROM unit_value_counts AS counts WHERE counts.unit IN (SELECT unit FROM used_units)
     GROUP BY counts.value
 )
 SELECT (SELECT m FROM modal) AS raters,

@@ -77,7 +77,7 @@ NOMINAL_LEAVE_ONE_OUT_SQL = """
 WITH ratings AS ({ratings}),{agreement},
 margins AS (
     SELECT counts.value, sum(counts.n) AS n
-    FROM unit_value_counts AS counts SEMI JOIN agreement_units USING (unit)
+    FROM unit_value_counts AS counts WHERE counts.unit IN (SELECT unit FROM agreement_units)
     GROUP BY counts.value
 ),
 removals AS (  -- each rating of a pairable unit, with its unit's size and its own value's count

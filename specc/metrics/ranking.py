@@ -70,7 +70,8 @@ complete AS (  -- annotators who ranked every response of the unit
     GROUP BY ranks.unit, ranks.annotator HAVING count(DISTINCT ranks.response) = any_value(unit_sizes.n)
 ),
 complete_ranks AS (
-    SELECT ranks.* FROM ranks SEMI JOIN complete USING (unit, annotator)
+    SELECT ranks.* FROM ranks WHERE EXISTS (
+        SELECT 1 FROM complete WHERE complete.unit = ranks.unit AND complete.annotator = ranks.annotator)
 ),
 tie_groups AS (
     SELECT unit, annotator, rank, count(*) AS t FROM complete_ranks GROUP BY ALL

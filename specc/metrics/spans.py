@@ -99,9 +99,11 @@ matching AS (WITH RECURSIVE rounds(annotator_a, annotator_b, a_id, b_id, score, 
         UNION ALL
         SELECT annotator_a, annotator_b, a_id, b_id, open_candidates.score, open_candidates.rank, FALSE
         FROM open_candidates
-        ANTI JOIN chosen AS by_a USING (annotator_a, annotator_b, a_id)
-        ANTI JOIN chosen AS by_b USING (annotator_a, annotator_b, b_id)
-    )
+        WHERE NOT EXISTS (SELECT 1 FROM chosen AS by_a WHERE by_a.annotator_a = open_candidates.annotator_a
+                          AND by_a.annotator_b = open_candidates.annotator_b AND by_a.a_id = open_candidates.a_id)
+          AND NOT EXISTS (SELECT 1 FROM chosen AS by_b WHERE by_b.annotator_a = open_candidates.annotator_a
+                          AND by_b.annotator_b = open_candidates.annotator_b AND by_b.b_id = open_candidates.b_id)
+    ) AS next_round
 ) SELECT * FROM rounds),
 matched AS (
     SELECT annotator_a, annotator_b, sum(score) AS score FROM matching WHERE matched GROUP BY ALL

@@ -1,0 +1,244 @@
+"""PostgreSQL (psycopg 3): the same statements, written in PostgreSQL's dialect by sqlglot.
+
+Files are read and cast by specc's own reader (`specc.load`, in a private DuckDB), so every
+value has exactly the type and the flags it has on DuckDB, then streamed into a temporary
+table of the server with `COPY … FROM STDIN`; an existing table (`--data T=table:schema.name`)
+is read where it is. Every statement that only reads runs in a read-only transaction; the only
+writes are specc's own temporary tables (and, asked for, quarantine tables). The role of the
+connection should be able to read the bound tables and nothing else (docs/engines.md: grants).
+"""
+
+from __future__ import annotations
+
+import decimal
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import sqlglot
+from sqlglot import exp
+
+from .. import dialects
+from ..diagnostics import UsageError
+from ..sqlsafe import identifier
+from .base import StatementError, bound_table_sql
+
+# DuckDB's names for PostgreSQL's types, so `DESCRIBE` reads as it does on DuckDB.
+_AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int8": "BIGINT", "int4": "INTEGER",
+              "int2": "SMALLINT", "float8": "DOUBLE", "float4": "FLOAT", "bool": "BOOLEAN", "numeric": "DECIMAL",
+              "timestamp": "TIMESTAMP", "timestamptz": "TIMESTAMP WITH TIME ZONE", "date": "DATE", "json": "JSON",
+              "jsonb": "JSON"}
+_AS_POSTGRES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision",
+                "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "HUGEINT": "numeric", "DATE": "date"}
+
+
+@dataclass(frozen=True)
+class _Written:
+    sql: str
+    order: tuple[str | int, ...]  # which parameter each `$n` takes: a position, or a name
+
+
+class Result:
+    """A fetched result, with numbers as DuckDB returns them (int for whole numerics)."""
+
+    def __init__(self, description, rows):
+        self.description = description
+        self._rows = rows
+
+    def fetchall(self):
+        return self._rows
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+
+def _plain(value):
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class PostgresEngine:
+    name = "postgres"
+    dialect = "postgres"
+
+    def __init__(self, url: str):
+        try:
+            self.connection = psycopg.connect(url, autocommit=True, cursor_factory=psycopg.RawCursor)
+        except psycopg.Error as exc:
+            raise UsageError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0]}") from None
+        self.connection.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
+        self._written: dict[str, _Written] = {}
+        self._local = None  # the DuckDB that reads and casts delivered files
+
+    # ---- statements ----------------------------------------------------------------------
+
+    def write(self, sql: str) -> _Written:
+        """`sql` in PostgreSQL, with `?` and `$name` as numbered `$n` (psycopg's raw cursor)."""
+        if sql not in self._written:
+            try:
+                tree = dialects.portable(sqlglot.parse_one(sql, read="duckdb"), "postgres")
+            except sqlglot.errors.ParseError as exc:
+                raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
+            order: list[str | int] = []
+            positional = 0
+            for node in list(tree.find_all(exp.Placeholder, bfs=False)):
+                named = node.name not in ("", "?")
+                key = node.name if named else positional
+                positional += 0 if named else 1
+                if key not in order:
+                    order.append(key)
+                node.replace(exp.Var(this=f"${order.index(key) + 1}"))
+            self._written[sql] = _Written(tree.sql(dialect="postgres"), tuple(order))
+        return self._written[sql]
+
+    def execute(self, sql: str, parameters=()):
+        if sql.lstrip().upper().startswith("DESCRIBE "):
+            return self._describe(sql.lstrip()[len("DESCRIBE "):])
+        written = self.write(sql)
+        values = [parameters[key] for key in written.order] if written.order else None
+        is_write = written.sql.lstrip().upper().startswith(("CREATE", "DROP"))
+        try:
+            with self.connection.transaction(), self.connection.cursor() as cursor:
+                if not is_write:
+                    cursor.execute("SET TRANSACTION READ ONLY")
+                cursor.execute(written.sql, values)
+                if cursor.description is None:
+                    return Result((), [])
+                description = [(column.name,) for column in cursor.description]
+                return Result(description, [tuple(_plain(v) for v in row) for row in cursor.fetchall()])
+        except psycopg.Error as exc:
+            if os.environ.get("SPECC_DEBUG_SQL"):
+                print(f"-- failed on PostgreSQL: {_message(exc)}\n{written.sql}", file=sys.stderr)
+            raise StatementError(_message(exc)) from None
+
+    def _describe(self, select_sql: str) -> Result:
+        written = self.write(f"SELECT * FROM ({select_sql}) AS \"__described\" LIMIT 0")
+        try:
+            with self.connection.transaction(), self.connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION READ ONLY")
+                cursor.execute(written.sql)
+                columns = list(cursor.description)
+        except psycopg.errors.UndefinedTable as exc:
+            from ..metrics.errors import MetricError
+
+            raise MetricError(_message(exc)) from None
+        except psycopg.Error as exc:
+            raise StatementError(_message(exc)) from None
+        return Result([("column_name",), ("column_type",)], [(c.name, self._duckdb_type(c.type_code)) for c in columns])
+
+    def _duckdb_type(self, oid: int) -> str:
+        info = self.connection.adapters.types.get(oid)
+        if info is None:
+            return "VARCHAR"
+        if getattr(info, "array_oid", None) is None and info.name.startswith("_"):
+            return _AS_DUCKDB.get(info.name[1:], "VARCHAR") + "[]"
+        element = next((t for t in self.connection.adapters.types if getattr(t, "array_oid", None) == oid), None)
+        if element is not None:
+            return _AS_DUCKDB.get(element.name, "VARCHAR") + "[]"
+        return _AS_DUCKDB.get(info.name, "VARCHAR")
+
+    def create_table(self, name: str, select_sql: str, parameters=()) -> None:
+        self.execute(f"DROP TABLE IF EXISTS {identifier(name)}")
+        self.execute(f"CREATE TEMP TABLE {identifier(name)} AS {select_sql}", parameters)
+
+    # ---- binding ---------------------------------------------------------------------------
+
+    def load(self, spec, binding, overrides=None):
+        if binding.format == "table":
+            return self._bind_table(spec, binding)
+        from ..load import load_table
+        from .duckdb_engine import DuckDBEngine
+
+        if self._local is None:
+            self._local = DuckDBEngine()
+        bound = load_table(self._local.con, spec, binding, overrides)
+        self._copy_in(binding.table)
+        return bound
+
+    def _copy_in(self, table: str) -> None:
+        """The loaded table, as DuckDB cast it, into a temporary table of the same name."""
+        local = self._local.con
+        described = local.execute(f"DESCRIBE {identifier(table)}").fetchall()
+        columns, values = [], []
+        for name, kind, *_ in described:
+            columns.append(f"{identifier(name)} {_postgres_type(kind, name)}")
+            values.append(_array_text(identifier(name)) if kind.endswith("[]") else identifier(name))
+        self.execute(f"DROP TABLE IF EXISTS {identifier(table)}")
+        try:
+            self.connection.execute(f"CREATE TEMP TABLE {identifier(table)} ({', '.join(columns)})")
+        except psycopg.Error as exc:
+            raise StatementError(_message(exc)) from None
+        handle, path = tempfile.mkstemp(suffix=".csv")
+        os.close(handle)
+        try:
+            local.execute(f"COPY (SELECT {', '.join(values)} FROM {identifier(table)}) TO '{path}' "
+                          "(FORMAT csv, HEADER false)")
+            with self.connection.cursor() as cursor, cursor.copy(f"COPY {identifier(table)} FROM STDIN (FORMAT csv)") as copy:
+                with open(path, "rb") as source:
+                    for chunk in iter(lambda: source.read(1 << 20), b""):
+                        copy.write(chunk)
+            self.connection.execute(f"ANALYZE {identifier(table)}")
+        except psycopg.Error as exc:
+            raise StatementError(_message(exc)) from None
+        finally:
+            os.unlink(path)
+            local.execute(f"DROP TABLE {identifier(table)}")
+
+    def _bind_table(self, spec, binding):
+        select_sql, bound = bound_table_sql(self, spec, binding)
+        self.create_table(binding.table, select_sql)
+        return bound
+
+    # ---- results ---------------------------------------------------------------------------
+
+    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
+        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
+        raise UsageError("quarantine files are written by the DuckDB engine; on PostgreSQL, bind tables "
+                         "(`--data T=table:schema.name`) and the quarantine is written back as tables")
+
+    def write_table(self, select_sql: str, name: str) -> None:
+        """A result table (`schema.name`), replaced if it exists: the role needs CREATE there."""
+        target = ".".join(identifier(part) for part in name.split("."))
+        self.execute(f"DROP TABLE IF EXISTS {target}")
+        self.execute(f"CREATE TABLE {target} AS {select_sql}")
+
+    def lock_down(self, writable: Path | None) -> None:
+        """Nothing to switch off: reads already run read-only, and the role's grants decide
+        what exists (docs/engines.md)."""
+
+    def interrupt(self) -> None:
+        self.connection.cancel_safe()
+
+    def close(self) -> None:
+        self.connection.close()
+        if self._local is not None:
+            self._local.close()
+
+
+def _postgres_type(kind: str, name: str) -> str:
+    if kind.endswith("[]"):
+        return _postgres_type(kind[:-2], name) + "[]"
+    if kind.startswith("DECIMAL"):
+        return "numeric"
+    if kind not in _AS_POSTGRES:
+        raise StatementError(f"column `{name}` is of type {kind}, which specc does not copy into PostgreSQL")
+    return _AS_POSTGRES[kind]
+
+
+def _array_text(column: str) -> str:
+    """A DuckDB list as PostgreSQL's array literal: each item quoted, NULL items bare."""
+    item = "CASE WHEN v IS NULL THEN 'NULL' ELSE '\"' || replace(replace(CAST(v AS VARCHAR), '\\', '\\\\'), " \
+           "'\"', '\\\"') || '\"' END"
+    return f"CASE WHEN {column} IS NULL THEN NULL ELSE '{{' || array_to_string(list_transform({column}, " \
+           f"lambda v: {item}), ',') || '}}' END"
+
+
+def _message(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

@@ -1,0 +1,60 @@
+"""The functions specc's checks use, evaluated on DuckDB and on PostgreSQL from the same
+DuckDB text (specc.dialects): regular expressions, string length, case, words, time and
+rounding agree in a UTF-8 database; the `C` locale's `lower` is the documented difference."""
+
+from __future__ import annotations
+
+import duckdb
+import psycopg
+import pytest
+
+from specc.engines.postgres_engine import PostgresEngine
+
+pytestmark = pytest.mark.engines
+
+EXPRESSIONS = [
+    "regexp_full_match('d001', 'd[0-9]{3}')",
+    "regexp_full_match('d0012', 'd[0-9]{3}')",  # whole string: a longer value does not match
+    "regexp_full_match('ab', 'a|ab')",  # alternation is anchored as a group
+    "regexp_matches('call 555-123-4567 now', '[0-9]{3}[ .-][0-9]{3}[ .-][0-9]{4}')",
+    "regexp_full_match('B-PER', '(O|[BI]-.+)')",
+    "length('Köln — 東京')",  # characters, not bytes
+    "lower('ÉTÉ À MAÑANA')",
+    "array_length(regexp_split_to_array(trim('  two   words '), '\\s+'))",
+    "regexp_replace(lower('Ça, va?'), '[^a-z0-9\\s]', '', 'g')",
+    "array_length(list_distinct(['a', 'b', 'a', NULL]))",
+    "list_sort(['b', 'a']) = list_sort(['a', 'b'])",
+    "CAST('2024-03-10 02:30:00' AS TIMESTAMP) + INTERVAL 1 HOUR",
+    "round(CAST(1 AS DOUBLE) / 3, 4)",  # the share a group sample shows
+    "CAST(1 AS DOUBLE) / 3",
+    "7 / 2",  # DuckDB's `/` divides exactly; sqlglot writes the cast PostgreSQL needs
+]
+
+
+def _on_duckdb(expression: str):
+    with duckdb.connect() as con:
+        return con.execute(f"SELECT {expression}").fetchone()[0]
+
+
+@pytest.fixture(scope="module")
+def engine(postgres_url):
+    opened = PostgresEngine(postgres_url)
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_the_same_value_on_both_engines(engine, expression):
+    on_duckdb = duckdb.connect().execute(f"SELECT {expression}").fetchone()[0]
+    assert engine.execute(f"SELECT {expression}").fetchone()[0] == on_duckdb
+
+
+def test_lower_in_the_c_locale_leaves_accented_capitals(postgres):
+    with psycopg.connect(postgres.url(), autocommit=True) as admin:
+        admin.execute("CREATE DATABASE c_locale LC_CTYPE 'C' LC_COLLATE 'C' TEMPLATE template0")
+    engine = PostgresEngine(postgres.url().rsplit("/", 1)[0] + "/c_locale")
+    try:
+        assert engine.execute("SELECT lower('ÉTÉ')").fetchone()[0] == "ÉtÉ"
+    finally:
+        engine.close()
+    assert duckdb.connect().execute("SELECT lower('ÉTÉ')").fetchone()[0] == "été"
