@@ -49,6 +49,7 @@ lint: $(RUNTIME)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet pandas pyarrow krippendorff
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/consensus.py  # Dawid–Skene at 10M rows: specc consensus against crowd-kit
 
 # 100,000 mutated specs through lint, fmt and compile, 1,000 mutated deliveries through check (~25 min)
 fuzz: $(STAMP)
