@@ -68,7 +68,7 @@ def _spec_or_exit(ctx: click.Context, path: Path):
               help="Also fail the gate on warnings with `warn`.")
 @click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]), default="duckdb", show_default=True,
               help="Where the checks run (docs/engines.md).")
-@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB.")
+@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB; a Spark master or sc://HOST:PORT.")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, fail_on,
           engine, connect):
