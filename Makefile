@@ -40,6 +40,8 @@ $(ENGINES_STAMP): $(STAMP)
 test-engines: $(ENGINES_STAMP)
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+	@command -v java >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; }
 	$(BIN)/python -m pytest -m engines tests/engines
 
 lint: $(RUNTIME)

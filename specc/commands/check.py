@@ -94,7 +94,7 @@ def _spec_or_exit(ctx: click.Context, path: Path):
                    "new and departed annotators, and judge the spec's drift metrics (docs/metrics.md#drift).")
 @click.option("--engine", type=click.Choice(["duckdb", "postgres", "spark"]), default="duckdb", show_default=True,
               help="Where the checks run (docs/engines.md).")
-@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB.")
+@click.option("--connect", metavar="URL", help="The engine's server: postgresql://USER@HOST:PORT/DB; a Spark master or sc://HOST:PORT.")
 @click.pass_context
 def check(ctx, spec_path, data, output_format, out, reports, quarantine, samples, threads, memory_limit, timeout,
           check_timeout, follow_symlinks, fail_on, read_settings, details, profile, show_progress, baseline,

@@ -1,4 +1,4 @@
-"""Engines: where the SQL of a run executes (DuckDB by default; PostgreSQL too).
+"""Engines: where the SQL of a run executes (DuckDB by default; PostgreSQL and Spark too).
 
 Every statement specc writes is DuckDB SQL; an engine runs it in its own dialect (see
 `specc.engines.base.Engine`). The registry is lazy so that `pyspark` and `psycopg` are
@@ -12,6 +12,7 @@ import importlib
 ENGINES = {
     "duckdb": "specc.engines.duckdb_engine:DuckDBEngine",
     "postgres": "specc.engines.postgres_engine:PostgresEngine",
+    "spark": "specc.engines.spark_engine:SparkEngine",
 }
 
 
@@ -34,7 +35,7 @@ def open_engine(name: str, connect: str | None = None, threads: int | None = Non
         raise UsageError(f"`--engine {name}` is not available yet; engines: {', '.join(ENGINES)}")
     if name == "postgres" and connect is None:  # the arguments first, then what is installed
         raise UsageError("`--engine postgres` needs `--connect postgresql://USER@HOST:PORT/DATABASE`")
-    extra = {"postgres": "psycopg"}[name]
+    extra = {"postgres": "psycopg", "spark": "pyspark"}[name]
     try:
         engine = engine_class(name)
     except ImportError:

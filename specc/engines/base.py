@@ -57,6 +57,33 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+class Result:
+    """A fetched result of an engine other than DuckDB (the `Cursor` above)."""
+
+    def __init__(self, description, rows):
+        self.description = description
+        self._rows = rows
+
+    def fetchall(self):
+        return self._rows
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+
+def plain_value(value):
+    """A value as DuckDB returns it: a whole decimal as an int, a record as a dict."""
+    import decimal
+
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, list):
+        return [plain_value(v) for v in value]
+    if isinstance(value, tuple) and hasattr(value, "asDict"):  # a Spark Row
+        return {k: plain_value(v) for k, v in value.asDict().items()}
+    return value
+
+
 class StatementError(UsageError):
     """A statement an engine other than DuckDB refused (a `UsageError`, so the runner treats it
     as it treats DuckDB's errors: the check fails alone and names its rule)."""

@@ -10,7 +10,6 @@ connection should be able to read the bound tables and nothing else (docs/engine
 
 from __future__ import annotations
 
-import decimal
 import os
 import sys
 import tempfile
@@ -24,7 +23,7 @@ from sqlglot import exp
 from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier
-from .base import StatementError, bound_table_sql
+from .base import Result, StatementError, bound_table_sql, plain_value
 
 # DuckDB's names for PostgreSQL's types, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int8": "BIGINT", "int4": "INTEGER",
@@ -39,28 +38,6 @@ _AS_POSTGRES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DO
 class _Written:
     sql: str
     order: tuple[str | int, ...]  # which parameter each `$n` takes: a position, or a name
-
-
-class Result:
-    """A fetched result, with numbers as DuckDB returns them (int for whole numerics)."""
-
-    def __init__(self, description, rows):
-        self.description = description
-        self._rows = rows
-
-    def fetchall(self):
-        return self._rows
-
-    def fetchone(self):
-        return self._rows[0] if self._rows else None
-
-
-def _plain(value):
-    if isinstance(value, decimal.Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 class PostgresEngine:
@@ -111,7 +88,7 @@ class PostgresEngine:
                 if cursor.description is None:
                     return Result((), [])
                 description = [(column.name,) for column in cursor.description]
-                return Result(description, [tuple(_plain(v) for v in row) for row in cursor.fetchall()])
+                return Result(description, [tuple(plain_value(v) for v in row) for row in cursor.fetchall()])
         except psycopg.Error as exc:
             if os.environ.get("SPECC_DEBUG_SQL"):
                 print(f"-- failed on PostgreSQL: {_message(exc)}\n{written.sql}", file=sys.stderr)
