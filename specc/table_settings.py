@@ -45,7 +45,7 @@ class ReadOptions:
         fields = {}
         for name, value in overrides.items():
             if name == "header":
-                fields["header"] = value.lower() in ("true", "yes", "1")
+                fields["header"] = value.lower() == "true"  # `--read` accepts only true | false
             elif name == "null":
                 fields["nulls"] = _with_empty(value.split(","))
             elif name == "encoding":
