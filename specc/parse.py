@@ -97,6 +97,14 @@ def describe_terminal(name: str) -> str:
 def parse_source(source: SourceFile) -> ParseResult:
     diagnostics = Diagnostics()
     comments: list[Token] = []
+    nul = source.text.find("\x00")
+    if nul >= 0:  # not even in a string: no SQL literal, file name or report can carry it
+        line = source.text.count("\n", 0, nul) + 1
+        column = nul - (source.text.rfind("\n", 0, nul) + 1) + 1
+        diagnostics.add(error("E002", Span(source.path, line, column, line, column + 1),
+                              "unexpected character U+0000 (NUL): a spec cannot hold it, not even in a string",
+                              "delete it; the file may have been saved in another encoding (UTF-16?)"))
+        return ParseResult(source, None, tuple(diagnostics.items))
     try:
         tree = _parse_collecting(source.text, comments)
     except UnexpectedInput as exc:

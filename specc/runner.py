@@ -398,7 +398,12 @@ class _TableRun:
     def _row_samples(self, scan: RowScan, relation, found: list) -> None:
         """One query for every sampled row of one relation, split per check in Python."""
         rows = sorted({row for _, chosen in found for row in chosen})
-        shown = list(dict.fromkeys(column for check, _ in found for column in check.shown_columns))
+        # a derived column (a window over the relation) that this scan did not compute — the
+        # relation was judged in a step of its own — is not shown rather than computed again
+        # over the sampled rows only, where a window would give another value
+        missing = {identifier(alias) for alias, _ in relation.derived} - {identifier(alias) for alias, _ in scan.derived}
+        shown = [column for column in dict.fromkeys(c for check, _ in found for c in check.shown_columns)
+                 if not any(alias in column[1] for alias in missing)]
         if not rows:
             return
         cursor, fetched = self.state.query(sql_backend.row_sample_sql(scan, relation, shown, len(rows)), rows,
@@ -408,7 +413,7 @@ class _TableRun:
         for check, chosen in found:
             self.outcomes[check.id].samples = tuple(
                 {"row": row, **{sql_backend.sample_label(column[0]): by_row[row][position[column]]
-                                for column in check.shown_columns}}
+                                for column in check.shown_columns if column in position}}
                 for row in chosen if row in by_row)
 
     # ---- whole-table rules and raw SQL ----------------------------------------------------

@@ -84,3 +84,28 @@ def test_the_benchmark_routes_agree_on_a_small_parquet_delivery(tmp_path):
                                       "--format", "json"])
     assert _module("figures").differences(expected, _module("figures").from_report(json.loads(result.stdout),
                                                                                   result.exit_code)) == []
+
+
+def test_a_duplicated_item_row_still_gives_a_report(tmp_path):
+    """Found by `make fuzz`: with `items.item_id` no longer unique, the spans' join to the text
+    length is judged in a step of its own, and the overlap sample's window column (computed in
+    the table's scan only) must be left out of the samples, not crash the run."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from specc.cli import cli
+
+    example = Path(__file__).resolve().parents[2] / "specs" / "vendor_audit"
+    delivery = tmp_path / "delivery"
+    shutil.copytree(example / "dirty", delivery)
+    items = delivery / "items.csv"
+    lines = items.read_text(encoding="utf-8").splitlines(keepends=True)
+    items.write_text("".join(lines + [lines[1]]), encoding="utf-8")
+    outcome = CliRunner().invoke(cli, ["check", str(example / "vendor_audit.aspec"), "--data", str(delivery),
+                                       "--format", "json"])
+    assert outcome.exception is None or isinstance(outcome.exception, SystemExit), outcome.exception
+    assert outcome.exit_code == 1
+    checks = {c["id"]: c for c in json.loads(outcome.output)["checks"]}
+    assert checks["items.item_id.unique"]["violations"] == 2
+    assert checks["mentions.span_overlap"]["status"] == "failed"
