@@ -53,7 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 	$(BIN)/python bench/consensus.py  # Dawid–Skene at 10M rows: specc consensus against crowd-kit
 
-# 100,000 mutated specs through lint, fmt and compile, 1,000 mutated deliveries through check (~25 min)
+# 100,000 mutated specs through lint, fmt and compile, 1,000 mutated deliveries through check (~8 min)
 fuzz: $(STAMP)
 	$(BIN)/python bench/fuzz.py
 
