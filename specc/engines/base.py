@@ -89,6 +89,23 @@ class StatementError(UsageError):
     as it treats DuckDB's errors: the check fails alone and names its rule)."""
 
 
+class ServerEngineParts:
+    """What a server or cluster engine shares: binding an existing table, and refusing to
+    write quarantine files (DuckDB writes files; a server writes tables beside bound ones)."""
+
+    title = "this engine"  # how a message names the engine
+
+    def _bind_table(self, spec, binding):
+        select_sql, bound = bound_table_sql(self, spec, binding)
+        self.create_table(binding.table, select_sql)
+        return bound
+
+    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
+        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
+        raise UsageError(f"quarantine files are written by the DuckDB engine; on {self.title}, bind tables "
+                         "(`--data T=table:schema.name`) and the quarantine is written back as tables")
+
+
 def bound_table_sql(engine, spec, binding) -> tuple[str, Any]:
     """An existing table of the engine (`--data T=table:schema.name`) as specc reads a table:
     its declared columns, numbered in the order of the primary key (else of every declared

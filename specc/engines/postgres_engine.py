@@ -23,7 +23,7 @@ from sqlglot import exp
 from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier
-from .base import Result, StatementError, bound_table_sql, plain_value
+from .base import Result, ServerEngineParts, StatementError, plain_value
 
 # DuckDB's names for PostgreSQL's types, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int8": "BIGINT", "int4": "INTEGER",
@@ -40,7 +40,8 @@ class _Written:
     order: tuple[str | int, ...]  # which parameter each `$n` takes: a position, or a name
 
 
-class PostgresEngine:
+class PostgresEngine(ServerEngineParts):
+    title = "PostgreSQL"
     name = "postgres"
     dialect = "postgres"
 
@@ -167,17 +168,7 @@ class PostgresEngine:
             os.unlink(path)
             local.execute(f"DROP TABLE {identifier(table)}")
 
-    def _bind_table(self, spec, binding):
-        select_sql, bound = bound_table_sql(self, spec, binding)
-        self.create_table(binding.table, select_sql)
-        return bound
-
     # ---- results ---------------------------------------------------------------------------
-
-    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
-        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
-        raise UsageError("quarantine files are written by the DuckDB engine; on PostgreSQL, bind tables "
-                         "(`--data T=table:schema.name`) and the quarantine is written back as tables")
 
     def write_table(self, select_sql: str, name: str) -> None:
         """A result table (`schema.name`), replaced if it exists: the role needs CREATE there."""

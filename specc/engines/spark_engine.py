@@ -26,7 +26,7 @@ from sqlglot import exp
 from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier, literal
-from .base import Result, StatementError, plain_value
+from .base import Result, ServerEngineParts, StatementError, plain_value
 
 # Spark's simple type names as DuckDB's, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "smallint": "SMALLINT",
@@ -51,7 +51,8 @@ def _duckdb_type(spark_type: str) -> str:
     return _AS_DUCKDB.get(spark_type, spark_type.upper())
 
 
-class SparkEngine:
+class SparkEngine(ServerEngineParts):
+    title = "Spark"
     name = "spark"
     dialect = "spark"
 
@@ -158,18 +159,7 @@ class SparkEngine:
         self._views.add(binding.table.lower())
         return bound
 
-    def _bind_table(self, spec, binding):
-        from .base import bound_table_sql
-
-        select_sql, bound = bound_table_sql(self, spec, binding)
-        self.create_table(binding.table, select_sql)
-        return bound
-
     # ---- results ---------------------------------------------------------------------------
-
-    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
-        raise UsageError("quarantine files are written by the DuckDB engine; on Spark, bind tables "
-                         "(`--data T=table:schema.name`) and the quarantine is written back as tables")
 
     def write_table(self, select_sql: str, name: str) -> None:
         frame = self._frame(select_sql)
