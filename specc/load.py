@@ -140,21 +140,30 @@ def _cast_alias(name: str) -> str:
 
 
 def _with_current(table: ast.Table, select: str) -> str:
-    """Mark each row current (the latest for its keys) or not, and tied rows, in one window pass.
+    """Mark each row current (the latest for its keys) or not, and tied rows.
 
+    Only keys with more than one row need resolving, so one aggregation finds them, with the
+    two largest ordering values of each, and a hash join brings the answer back to their rows:
+    a window over every row (rank and two counts) sorted the whole table and took twice as long.
     A group's latest row is current only if no other row of the group shares its ordering
     value; a tie is never resolved by guessing: all tied rows are marked `tied` and none of
-    that group is current. A null ordering value ranks below every other."""
-    keys = ", ".join(identifier(k.text) for k in table.latest_keys)
+    that group is current. A null ordering value ranks below every other; a group whose
+    ordering values are all null is tied. Null keys form a group, as in a window partition."""
+    keys = [identifier(k.text) for k in table.latest_keys]
     order = identifier(table.latest.column.text)
-    window = f"PARTITION BY {keys}"
-    ranked = (f"SELECT *, rank() OVER ({window} ORDER BY {order} DESC NULLS LAST) AS \"__specc_rank\", "
-              f"count(*) OVER ({window}) AS \"__specc_group_rows\", "
-              f"count(*) OVER ({window}, {order}) AS \"__specc_same_order\" FROM ({select})")
-    tied = f"(\"__specc_rank\" = 1 AND \"__specc_same_order\" > 1)"
-    return (f"SELECT * EXCLUDE (\"__specc_rank\", \"__specc_group_rows\", \"__specc_same_order\"), "
-            f"(\"__specc_rank\" = 1 AND NOT {tied}) AS {identifier(CURRENT_COLUMN)}, "
-            f"{tied} AS {identifier(TIED_COLUMN)} FROM ({ranked}) ORDER BY {identifier(ROW_COLUMN)}")
+    rows, repeated = '"__specc_rows"', '"__specc_repeated"'
+    found = f"{repeated}.\"__specc_ordered\""
+    largest, second = f"{repeated}.\"__specc_top\"[1]", f"{repeated}.\"__specc_top\"[2]"
+    tie = f"({found} = 0 OR ({found} >= 2 AND {largest} = {second}))"
+    is_latest = f"{rows}.{order} = {largest}"
+    current = f"coalesce({found} IS NULL OR (NOT {tie} AND {is_latest}), FALSE)"
+    tied = f"coalesce({found} = 0 OR ({tie} AND {is_latest}), FALSE)"
+    joined = " AND ".join(f"{rows}.{k} IS NOT DISTINCT FROM {repeated}.{k}" for k in keys)
+    return (f"WITH {rows} AS MATERIALIZED ({select}), "
+            f"{repeated} AS (SELECT {', '.join(keys)}, max({order}, 2) AS \"__specc_top\", "
+            f"count({order}) AS \"__specc_ordered\" FROM {rows} GROUP BY {', '.join(keys)} HAVING count(*) > 1) "
+            f"SELECT {rows}.*, {current} AS {identifier(CURRENT_COLUMN)}, {tied} AS {identifier(TIED_COLUMN)} "
+            f"FROM {rows} LEFT JOIN {repeated} ON {joined}")
 
 
 # ---- reading ----------------------------------------------------------------------------------

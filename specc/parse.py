@@ -7,6 +7,7 @@ code, the position of the offending token, and the expected tokens said in plain
 from __future__ import annotations
 
 import contextvars
+import os
 import functools
 import re
 from dataclasses import dataclass
@@ -70,13 +71,33 @@ def _collect_comment(token: Token) -> Token:
 
 @functools.lru_cache(maxsize=1)
 def _parser() -> Lark:
+    # Building the LALR tables takes a third of a second, a third of a small check's run, so
+    # Lark keeps them in the user's own cache folder (it checks the grammar's hash on reading
+    # and rebuilds on any mismatch or unreadable file).
     return Lark(
         GRAMMAR_PATH.read_text(encoding="utf-8"),
         parser="lalr",
         propagate_positions=True,
         maybe_placeholders=True,
         lexer_callbacks={"COMMENT": _collect_comment},
+        cache=_table_cache() or False,
     )
+
+
+def _table_cache() -> str | None:
+    """A file in a folder only this user can write ($XDG_CACHE_HOME/specc or ~/.cache/specc),
+    never the shared temporary folder Lark picks by default: the cache is a pickle, and a
+    pickle planted by someone else would run their code. None when there is no such folder."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    folder = os.path.join(base, "specc")
+    try:
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        status = os.stat(folder)
+    except OSError:
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o022:
+        return None
+    return os.path.join(folder, "grammar-tables.pickle")
 
 
 @functools.lru_cache(maxsize=1)
