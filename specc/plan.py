@@ -72,6 +72,7 @@ def metric_check(spec: CheckedSpec, metric: ast.Metric) -> MetricCheck:
         population=_row_sql(spec, task.table.text, metric.where) if metric.where is not None else None,
         population_text=format_expression(metric.where) if metric.where is not None else None,
         current_only=spec.tables[task.table.text].latest is not None,
+        current_keys=tuple(k.text for k in spec.tables[task.table.text].latest_keys),
         unit="seconds" if _is_duration_metric(spec, task.table.text, metric) else None,
     )
 

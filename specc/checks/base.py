@@ -187,6 +187,7 @@ class MetricCheck:
     population: str | None = None  # SQL of `where …`: the rows the metric is computed over
     population_text: str | None = None  # the same as the spec writes it, for the report
     current_only: bool = False  # the table resolves resubmissions (`latest by`): current rows only
+    current_keys: tuple[str, ...] = ()  # with current_only: the keys no two current rows share
     unit: str | None = None  # `seconds` for a summary of durations; None for a plain figure
     follows: str | None = None  # `metric_change of NAME`: the metric whose change it measures
 

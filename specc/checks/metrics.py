@@ -196,11 +196,17 @@ def _single_answers(con, metric: MetricCheck, table: str) -> dict:
     """The ratings of a metric that compares one answer per unit and annotator, after making
     sure a single-answer task's table holds no more than that."""
     columns = _ratings(metric)
-    if metric.task_kind in _SINGLE_ANSWER_TASKS:
+    if metric.task_kind in _SINGLE_ANSWER_TASKS and not _one_current_row_per_answer(metric, columns):
         repeated = m.repeated_answers(con, table, **columns)
         if repeated:
             raise m.ChoiceNeeded(repeated.describe("annotator"), needs="one answer")
     return columns
+
+
+def _one_current_row_per_answer(metric: MetricCheck, columns: dict) -> bool:
+    """Current rows of a `latest by` table keyed within (unit, annotator) hold one answer per
+    pair by construction: counting repeated pairs again would scan the population for nothing."""
+    return metric.current_only and bool(metric.current_keys) and set(metric.current_keys) <= {columns["unit"], columns["coder"]}
 
 
 def _option(metric: MetricCheck, choices: tuple[str, ...], default: str) -> str:

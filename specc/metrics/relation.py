@@ -215,9 +215,11 @@ class RepeatedAnswers:
 
 
 def _pairs_and_example(con, sql: str, parameters: dict | None = None) -> RepeatedAnswers | None:
-    """`sql` yields one row per offending (unit, coder) pair, as text; count them, keep the first."""
+    """`sql` yields one row per offending (unit, coder) pair; count them, keep the first (as
+    text: cast here, over the few offending pairs, not over every row before grouping)."""
     count, example_unit, example_coder = one_row(
-        con, f"SELECT count(*), min(unit), arg_min(coder, unit) FROM ({sql})", parameters
+        con, "SELECT count(*), min(CAST(unit AS VARCHAR)), arg_min(CAST(coder AS VARCHAR), CAST(unit AS VARCHAR))"
+             f" FROM ({sql})", parameters
     )
     return RepeatedAnswers(count, example_unit, example_coder) if count else None
 
@@ -229,7 +231,7 @@ def repeated_answers(
     types = require_columns(con, relation, unit, coder, *([value] if value else []))
     condition = f" AND {present(identifier(value), types[value])}" if value else ""
     return _pairs_and_example(con, (
-        f"SELECT CAST({identifier(unit)} AS VARCHAR) AS unit, CAST({identifier(coder)} AS VARCHAR) AS coder"
+        f"SELECT {identifier(unit)} AS unit, {identifier(coder)} AS coder"
         f" FROM {identifier(relation)}"
         f" WHERE {identifier(unit)} IS NOT NULL AND {identifier(coder)} IS NOT NULL{condition}"
         f" GROUP BY ALL HAVING count(*) > 1"
