@@ -11,6 +11,7 @@ bound at run time are row numbers specc itself assigned.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..checks.base import GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, UniqueCheck
@@ -78,8 +79,9 @@ def grouping_step(grouping: Grouping) -> Step:
         aggregates.append('CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS "__share"')
     aggregates = list(dict.fromkeys(aggregates))
     where = f" WHERE {grouping.population}" if grouping.population else ""
-    grouped = (f"SELECT {', '.join(key_columns + aggregates)} FROM {relation.from_sql()}{where} "
-               f"GROUP BY {', '.join(relation.column(k) for k in keys)}")
+    grouped = _distinct_in_two_steps(relation, keys, aggregates, where) or (
+        f"SELECT {', '.join(key_columns + aggregates)} FROM {relation.from_sql()}{where} "
+        f"GROUP BY {', '.join(relation.column(k) for k in keys)}")
     flags = [f"{_group_violation(check, keys)} AS \"v{i}\"" for i, check in enumerate(checks)]
     value_columns = [identifier(k) for k in keys] + [a.rsplit(" AS ", 1)[1] for a in aggregates]
     flag_columns = [f'"v{i}"' for i in range(len(checks))]
@@ -97,6 +99,27 @@ def grouping_step(grouping: Grouping) -> Step:
     label = _for(f"one aggregation of {relation.label} per ({', '.join(keys)})"
                  + (" where the population holds" if grouping.population else ""), checks)
     return Step(label, sql, grouping.name)
+
+
+_COUNT_DISTINCT = re.compile(r"count\(DISTINCT (.+)\) AS (\"[^\"]+\")", re.S)
+
+
+def _distinct_in_two_steps(relation, keys: tuple[str, ...], aggregates: list[str], where: str) -> str | None:
+    """`count distinct X per KEYS` (with the group's row count) as two plain aggregations: the
+    (KEYS, X) pairs first, then the non-null X per KEYS. DuckDB's DISTINCT aggregate keeps a
+    hash set per group and takes twice as long at a million rows. None when the aggregates
+    are anything else (several distinct arguments, sums, shares): they stay one aggregation."""
+    distinct = [_COUNT_DISTINCT.fullmatch(a) for a in aggregates[1:]]
+    if not distinct or not all(distinct) or len({m.group(1) for m in distinct}) != 1:
+        return None
+    value = distinct[0].group(1)
+    inner_keys = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
+    inner = (f"SELECT {', '.join(inner_keys)}, {value} AS \"__value\", count(*) AS \"__pair_rows\" "
+             f"FROM {relation.from_sql()}{where} GROUP BY {''.join(relation.column(k) + ', ' for k in keys)}{value}")
+    counted = [f"count(\"__value\") AS {m.group(2)}" for m in distinct]
+    key_list = ", ".join(identifier(k) for k in keys)
+    return (f"SELECT {key_list}, sum(\"__pair_rows\") AS \"__rows\", {', '.join(counted)} "
+            f"FROM ({inner}) AS \"__pairs\" GROUP BY {key_list}")
 
 
 def _group_violation(check, keys) -> str:

@@ -50,7 +50,7 @@ SELECT TRUE, NULL AS "ticket_id", NULL AS "annotator", NULL AS "__rows", NULL AS
 -- one aggregation of annotations per (ticket_id) for: coverage
 CREATE TEMP TABLE "__specc_groups_4" AS
 WITH "__groups" AS (
-  SELECT "annotations"."ticket_id" AS "ticket_id", count(*) AS "__rows", count(DISTINCT "annotations"."annotator") AS "count distinct annotator" FROM "annotations" GROUP BY "annotations"."ticket_id"
+  SELECT "ticket_id", sum("__pair_rows") AS "__rows", count("__value") AS "count distinct annotator" FROM (SELECT "annotations"."ticket_id" AS "ticket_id", "annotations"."annotator" AS "__value", count(*) AS "__pair_rows" FROM "annotations" GROUP BY "annotations"."ticket_id", "annotations"."annotator") AS "__pairs" GROUP BY "ticket_id"
 ), "__judged" AS MATERIALIZED (
   SELECT *, (coalesce((coalesce(NOT (("count distinct annotator" >= 2)), FALSE)), FALSE)) AS "v0" FROM "__groups"
 )
