@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from doc_examples import Example, Wrapper, examples, fenced_blocks, has_elision, lint_example
 
+from specc.api import check, load_spec_text
 from specc.fmt import KEYWORDS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,7 +20,7 @@ EXAMPLES = [example for document in DOCUMENTS for example in examples(document)]
 # How many examples of each kind each document holds: a new sketch (or an example that lost
 # its marker) changes these on purpose, not by accident.
 KIND_COUNTS = {
-    "language.md": {"spec": 26, "conditions": 2, "sketch": 0, "error": 1},
+    "language.md": {"spec": 28, "conditions": 2, "sketch": 0, "error": 1},
     "metrics.md": {"spec": 1},
     "README.md": {"spec": 1},
 }
@@ -110,6 +111,29 @@ def test_example_lints_without_errors(example, tmp_path):
 def test_error_example_gives_its_code(example, tmp_path):
     loaded = lint_example(example, wrapper_of(example), tmp_path)
     assert [d.code for d in loaded.errors] == [example.expected_code], f"{example.where}:\n{loaded.render()}"
+
+
+def test_the_valid_values_example_counts_what_the_doc_says(tmp_path):
+    """12 rows: billing x4, shipping x3, other x3, the misspelt biling, one empty label."""
+    text = next(e.text for e in EXAMPLES if "share of label where (label is valid)" in e.text)
+    labels = ["billing"] * 4 + ["shipping"] * 3 + ["other"] * 3 + ["biling", ""]
+    data = tmp_path / "answers.csv"
+    data.write_text("item,label\n" + "".join(f"{n},{label}\n" for n, label in enumerate(labels, 1)), encoding="utf-8")
+
+    def figures(spec_text):
+        checks = {c.id: c for c in check(load_spec_text(f"spec doc_example\n{spec_text}"), {"answers": data}).checks}
+        balance, known = checks["balance"], checks["known"]
+        return ((balance.status, balance.violations, balance.checked),
+                (known.status, known.details["measured"]["share where (label is not valid) <= 2%"]))
+
+    known = ("warned", pytest.approx(2 / 12))
+    assert figures(text) == (("passed", 0, 3), known)
+    # without `where`, every non-null value is a share of all rows: biling is a fourth
+    assert figures(text.replace(" where (label is valid)", "")) == (("passed", 0, 4), known)
+    # billing is 4/10 = 40% of the valid labels, 4/12 = 33% of all rows
+    stricter = text.replace("<= 40%", "<= 35%")
+    assert figures(stricter) == (("warned", 1, 3), known)
+    assert figures(stricter.replace(" where (label is valid)", "")) == (("passed", 0, 4), known)
 
 
 def test_the_number_of_examples_is_the_real_one():
