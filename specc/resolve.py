@@ -544,7 +544,6 @@ class Resolver:
                 self.report("E202", metric.of, f"`{kind.name}` summarises numbers or durations, not {article(summarised)}")
         if metric.where is not None:
             self.check_metric_expression(metric.where, scope, "where")
-            TypeChecker(scope).condition(metric.where)
         if kind.needs_against and metric.against is None:
             self.report("E305", metric, f"`{kind.name}` needs its gold answers: `against TABLE.COLUMN`")
         if metric.against is not None:
@@ -610,7 +609,8 @@ class Resolver:
         if aggregates_in(node) or _has_share(node):
             self.report("E209", node, f"`{where}` takes a value of each row, not an aggregate")
             return None
-        return TypeChecker(scope).infer(node)
+        checker = TypeChecker(scope)
+        return checker.condition(node) if where == "where" else checker.infer(node)
 
     def check_metric_units(self, metric: ast.Metric, summarised) -> None:
         """Bounds of a summary of durations are durations (`warn above 10m`), and only theirs."""

@@ -102,7 +102,7 @@ def setting_value_problem(name: str, value: str) -> str | None:
     if name == "delimiter" and not (1 <= len(value.encode("utf-8")) <= 4):
         return "a delimiter is 1 to 4 bytes, e.g. `;` or a tab `\\t`"
     if name in ("quote", "escape") and len(value) != 1:
-        return f"a {name} character is exactly one character"
+        return f"the {name} character is exactly one character"
     if name == "encoding" and value.lower() not in ENCODINGS:
         return f"unknown encoding `{value}`; encodings: utf-8, utf-16, latin-1"
     if name == "timestamp_format":
