@@ -6,6 +6,7 @@ its job (bad spec, bad arguments, unreadable input) — always with a message, n
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -13,8 +14,31 @@ import click
 from . import __version__
 
 
+# Each command's module, imported only when the command runs (or help lists them): a CI gate
+# running `specc check` on every batch does not pay for the compiler's dialects or consensus.
+COMMANDS = ("lint", "fmt", "compile", "check", "agree", "init", "consensus")
+
+
 class SpeccGroup(click.Group):
     """Renders specc's own errors at the edge: bad input is a message and exit code 2."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = click.utils.make_str(args[0]) if args else ""
+        if name not in COMMANDS and not name.startswith("-") and not ctx.resilient_parsing:
+            # click suggests from the commands already imported: here, none of them
+            raise click.exceptions.NoSuchCommand(name, possibilities=COMMANDS, ctx=ctx)
+        return super().resolve_command(ctx, args)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in COMMANDS:
+            return None
+        if name not in self.commands:
+            module = importlib.import_module(f"{__package__}.commands.{name}")
+            self.add_command(getattr(module, name))
+        return self.commands[name]
 
     def invoke(self, ctx: click.Context):
         from .diagnostics import SpecError, UsageError
@@ -36,14 +60,6 @@ def cli() -> None:
     """specc: annotation quality, declared and enforced."""
 
 
-def _register() -> None:
-    from .commands import agree, check, compile, consensus, fmt, init, lint
-
-    for command in (lint.lint, fmt.fmt, compile.compile, check.check, agree.agree, init.init, consensus.consensus):
-        cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

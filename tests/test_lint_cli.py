@@ -509,21 +509,21 @@ def test_workflow_uses_only_commands_and_options_that_exist() -> None:
     commands = workflow_commands()
     assert [words[0] for _, words in commands] == ["lint", "lint", "fmt", "check"]
     for line, words in commands:
-        command = cli.commands.get(words[0])
+        command = cli.get_command(None, words[0])
         assert command is not None, line
         assert check_options(command, words[1:]) == [], line
     check = next(words for _, words in commands if words[0] == "check")
     reports = [words for words in zip(check, check[1:]) if words[0] == "--report"]
     assert [value for _, value in reports] == ["junit=report.xml", "markdown=summary.md", "html=report.html"]
-    formats = next(p for p in cli.commands["check"].params if p.name == "output_format").type.choices
+    formats = next(p for p in cli.get_command(None, "check").params if p.name == "output_format").type.choices
     assert all(value.split("=")[0] in formats for _, value in reports)
 
 
 def test_workflow_option_check_catches_mistakes() -> None:
-    assert check_options(cli.commands["lint"], ["--format", "sarif", "x.aspec"]) == []
-    assert check_options(cli.commands["lint"], ["--format", "sarf", "x.aspec"]) == \
+    assert check_options(cli.get_command(None, "lint"), ["--format", "sarif", "x.aspec"]) == []
+    assert check_options(cli.get_command(None, "lint"), ["--format", "sarf", "x.aspec"]) == \
         ["--format sarf: not one of ['text', 'json', 'sarif', 'github']"]
-    assert check_options(cli.commands["fmt"], ["--chek", "x.aspec"]) == ["unknown option --chek"]
+    assert check_options(cli.get_command(None, "fmt"), ["--chek", "x.aspec"]) == ["unknown option --chek"]
 
 
 def test_workflow_lint_and_layout_steps_pass_on_this_repository() -> None:
@@ -551,3 +551,10 @@ def test_workflow_uploads_what_ci_md_promises() -> None:
         {"report.xml", "summary.md", "report.html", "quarantine/"}
     assert any('>> "$GITHUB_STEP_SUMMARY"' in step.get("run", "") and "summary.md" in step["run"] for step in steps)
     assert workflow()[True] == {"pull_request": None, "workflow_dispatch": None}  # YAML 1.1 reads `on` as true
+
+
+def test_a_misspelt_command_is_named_with_the_one_meant() -> None:
+    # commands are imported only when run, so the suggestion must not depend on what is loaded
+    result = CliRunner().invoke(cli, ["chek", "x.aspec"])
+    assert result.exit_code == 2
+    assert "No such command 'chek'. Did you mean 'check'?" in result.output

@@ -95,10 +95,10 @@ def gold_result(rows: list, units: int = 0) -> GoldResult:
     `units` is how many distinct units the compared ratings cover."""
     compared = [row for row in rows if row[1] is not None]
     labels = sort_labels({row[1] for row in compared} | {row[2] for row in compared})
-    coders = sorted({row[0] for row in rows}, key=sort_key)
-    annotators = tuple(
-        annotator_gold(coder, [row for row in compared if row[0] == coder], labels) for coder in coders
-    )
+    by_coder: dict = {row[0]: [] for row in rows}
+    for row in compared:
+        by_coder[row[0]].append(row)
+    annotators = tuple(annotator_gold(coder, by_coder[coder], labels) for coder in sorted(by_coder, key=sort_key))
     correct = sum(row[3] for row in compared if row[1] == row[2])
     total = sum(row[3] for row in compared)
     return GoldResult(
