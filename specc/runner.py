@@ -219,8 +219,8 @@ def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
 def _unique_joins(state: _Run, plan: Plan) -> set[tuple[str, tuple[str, ...]]]:
     """The joins whose keys hold each non-null value once in the joined table, found in the data."""
     found = set()
-    for relation in {c.relation for c in plan.checks if c.relation.join_table is not None}:
-        other, keys = relation.join_table, relation.join_keys
+    joins = {(c.relation.join_table, c.relation.join_keys) for c in plan.checks if c.relation.join_table is not None}
+    for other, keys in sorted(joins):
         present = " AND ".join(f"{identifier(k)} IS NOT NULL" for k in keys)
         grouped = ", ".join(identifier(k) for k in keys)
         _, rows = state.query(f"SELECT count(*) FROM (SELECT 1 FROM {identifier(other)} WHERE {present} "
