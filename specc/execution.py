@@ -105,8 +105,19 @@ class ExecutionPlan:
 def execution_plan(plan: Plan, tables: list[str], unique_joins: set[tuple[str, tuple[str, ...]]]) -> ExecutionPlan:
     """Share the work of `plan` table by table; `unique_joins` are the (table, keys) whose keys
     hold each value once, so joining them keeps one row per row of the checked table."""
-    counter = _Names()
-    return ExecutionPlan(plan, tuple(_table_plan(plan, table, unique_joins, counter) for table in tables))
+    planner = TablePlanner(plan)
+    return ExecutionPlan(plan, tuple(planner.table(table, unique_joins) for table in tables))
+
+
+class TablePlanner:
+    """Plans one table at a time, so that what the run found in one table (are its keys
+    unique?) can decide how a later table that joins it is planned; names stay distinct."""
+
+    def __init__(self, plan: Plan):
+        self.plan, self.names = plan, _Names()
+
+    def table(self, table: str, unique_joins: set[tuple[str, tuple[str, ...]]]) -> TablePlan:
+        return _table_plan(self.plan, table, unique_joins, self.names)
 
 
 class _Names:

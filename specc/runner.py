@@ -22,13 +22,14 @@ from typing import TYPE_CHECKING
 import duckdb
 
 from .backends import sql as sql_backend
-from .checks.base import Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, RowCheck, RowCountCheck, TableCheck
+from .checks.base import (Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, Relation, RowCheck, RowCountCheck, TableCheck,
+                          UniqueCheck)
 from .diagnostics import UsageError
 from .drift.compare import apply_baseline, is_drift_metric, not_evaluated
 from .drift.distributions import label_distributions
 from .engines import open_engine
 from .engines.duckdb_engine import DuckDBEngine
-from .execution import Grouping, Joined, RowScan, TablePlan, execution_plan
+from .execution import Grouping, Joined, RowScan, TablePlan, TablePlanner
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
 from .metric_gate import judge_metric, metric_threshold
 from .plan import build_plan, task_for_metric
@@ -207,20 +208,29 @@ def _run(state: "_Run", bindings: dict[str, Binding], read_overrides, started: f
 
 
 def _run_checks(state: _Run, plan: Plan) -> list[CheckResult]:
-    executed = execution_plan(plan, list(state.bound), _unique_joins(state, plan))
+    planner = TablePlanner(plan)
     outcomes: dict[str, _Outcome] = {}
-    for table_plan in executed.tables:
+    for table in state.bound:
+        table_plan = planner.table(table, _unique_joins(state, plan, table, outcomes))
         state.report("checks", table=table_plan.table, done=len(outcomes), total=len(plan.checks))
         _TableRun(state, table_plan, outcomes, len(plan.checks)).run()
     state.report("checks", done=len(outcomes), total=len(plan.checks))
     return [_judge(check, outcomes.get(check.id)) for check in plan.checks]
 
 
-def _unique_joins(state: _Run, plan: Plan) -> set[tuple[str, tuple[str, ...]]]:
-    """The joins whose keys hold each non-null value once in the joined table, found in the data."""
+def _unique_joins(state: _Run, plan: Plan, table: str, outcomes: dict[str, "_Outcome"]) -> set[tuple[str, tuple[str, ...]]]:
+    """The joins of `table`'s checks whose keys hold each non-null value once in the joined
+    table, found in the data: from the joined table's own `key` check when it has already run
+    (the same aggregation), else by a query of its own."""
     found = set()
-    joins = {(c.relation.join_table, c.relation.join_keys) for c in plan.checks if c.relation.join_table is not None}
+    joins = {(c.relation.join_table, c.relation.join_keys) for c in plan.checks
+             if c.table == table and c.relation.join_table is not None}
     for other, keys in sorted(joins):
+        known = _key_check_outcome(plan, other, keys, outcomes)
+        if known is not None:
+            if known.violations == 0:
+                found.add((other, keys))
+            continue
         present = " AND ".join(f"{identifier(k)} IS NOT NULL" for k in keys)
         grouped = ", ".join(identifier(k) for k in keys)
         _, rows = state.query(f"SELECT count(*) FROM (SELECT 1 FROM {identifier(other)} WHERE {present} "
@@ -229,6 +239,17 @@ def _unique_joins(state: _Run, plan: Plan) -> set[tuple[str, tuple[str, ...]]]:
         if rows[0][0] == 0:
             found.add((other, keys))
     return found
+
+
+def _key_check_outcome(plan: Plan, table: str, keys: tuple[str, ...], outcomes: dict[str, "_Outcome"]):
+    """The outcome of a uniqueness check on exactly `keys` over all of `table`'s rows, if it ran."""
+    for check in plan.checks:
+        if (isinstance(check, UniqueCheck) and check.table == table and tuple(check.keys) == tuple(keys)
+                and check.relation == Relation(table)):
+            outcome = outcomes.get(check.id)
+            if outcome is not None and outcome.error is None:
+                return outcome
+    return None
 
 
 class _TableRun:

@@ -109,3 +109,15 @@ def test_a_duplicated_item_row_still_gives_a_report(tmp_path):
     checks = {c["id"]: c for c in json.loads(outcome.output)["checks"]}
     assert checks["items.item_id.unique"]["violations"] == 2
     assert checks["mentions.span_overlap"]["status"] == "failed"
+
+
+def test_a_joined_tables_key_check_answers_whether_the_join_is_unique():
+    """`items.item_id` is a key, checked before `spans` joins it: the spans' plan reads that
+    check's result rather than aggregating items a second time."""
+    example = Path(__file__).resolve().parents[2] / "specs" / "vendor_audit"
+    outcome = CliRunner().invoke(cli, ["check", str(example / "vendor_audit.aspec"), "--data", str(example / "dirty"),
+                                       "--format", "json", "--profile"])
+    statements = [s["statement"] for s in json.loads(outcome.stdout)["timings"]["statements"]]
+    assert [s for s in statements if "items per (item_id)" in s] == ["one aggregation of items per (item_id) for: items.item_id.unique"]
+    assert not [s for s in statements if s.startswith("are the keys")]
+    assert "one scan of spans for: spans.item_id.required" in " ".join(statements)  # the join stayed in the scan
