@@ -205,7 +205,7 @@ def scan_step(scan: RowScan) -> Step:
     columns = [f"{table}.{ROW} AS {ROW}"]
     joins = []
     for i, check in enumerate(scan.checks):
-        flag = _flag(check.violation)
+        flag = _flag(_missed_by_join(scan, check) or check.violation)
         if check.relation.current_only:
             flag = f"({flag} AND {table}.{identifier(CURRENT_COLUMN)})"
         columns.append(f"{flag} AS \"r{i}\"")
@@ -230,6 +230,18 @@ def scan_step(scan: RowScan) -> Step:
     sql = f"SELECT * FROM (\n  {inner}\n) AS \"__flagged\" WHERE {' OR '.join(flags) or 'FALSE'}"
     checks = [check for _, check in scan.flags]
     return Step(_for(f"one scan of {scan.table}", checks) if checks else f"one scan of {scan.table}", sql, scan.name)
+
+
+def _missed_by_join(scan: RowScan, check) -> str | None:
+    """A reference the scan's own join already looks up (the same table, on the same key): the
+    row refers to nothing when the join found no row — one lookup instead of two."""
+    if not isinstance(check, RowCheck) or check.looks_up is None or check.relation.join_table is not None:
+        return None
+    column, other, target = check.looks_up
+    if column != target or (other, (column,)) not in scan.joins:
+        return None
+    return (f"{identifier(scan.table)}.{identifier(column)} IS NOT NULL "
+            f"AND {identifier(other)}.{identifier(column)} IS NULL")
 
 
 def _mark(scan: RowScan, mark: Mark, i: int) -> tuple[str, str]:

@@ -101,6 +101,9 @@ class RowCheck(Check):
     """Counted in the relation's single scan: `count(*) FILTER (WHERE violation)`."""
 
     violation: str = "FALSE"
+    # `references`: (column, table, column) of the lookup the violation makes, so a scan that
+    # already joins that table on that key reads the join's miss instead of a second lookup
+    looks_up: tuple[str, str, str] | None = None
 
     scope = "row"
 

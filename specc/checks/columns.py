@@ -61,10 +61,13 @@ def _checks_for(spec, relation: Relation, column: ast.Column, type_checked: bool
         if nothing is not None and name not in nothing.still_required:  # "annotated, found nothing"
             violation += f" AND NOT ({nothing.condition})"
         checks.append(row_check("required", violation, f"`{name}` is required", source))
+    targets = {reference.span: reference.target for reference in column.find(ast.References)}
     for check, violation, message, source in value_violations(spec, quoted, column):
         kind = "reference" if check == "references" else "column"
+        target = targets.get(source) if check == "references" else None
         checks.append(RowCheck(f"{relation.table}.{name}.{check}", kind, relation, "error", message, source,
-                               violation=violation, shown_columns=((name, quoted),)))
+                               violation=violation, shown_columns=((name, quoted),),
+                               looks_up=(name, target.table, target.column) if target else None))
     if column.has(ast.Key) or column.has(ast.Unique):
         source = (column.find(ast.Key) or column.find(ast.Unique))[0].span
         checks.append(UniqueCheck(f"{relation.table}.{name}.unique", "column", relation, "error",

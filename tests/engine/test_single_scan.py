@@ -87,3 +87,40 @@ def test_single_scan_seen_by_duckdb_profiler(project, tmp_path):
     scans = [line for line in text.splitlines() if "Seq Scan" in line or "SEQ_SCAN" in line]
     # the reference subqueries are absent here, so the scan is the only table read
     assert len(scans) == 1, text
+
+
+JOINED = """
+spec joined_reference
+table items {
+  item_id   string  key
+  text_len  int     required
+}
+table spans {
+  item_id    string  required  references items.item_id
+  annotator  string  required
+  start      int     required
+  end        int     required
+  entity     string  required
+}
+task mentions: spans on spans {
+  unit         item_id
+  annotator    annotator
+  span         start..end
+  label        entity
+  text_length  items.text_len
+}
+"""
+
+
+def test_a_reference_the_scans_join_already_looks_up_counts_the_same(project):
+    """spans joins items for the span bound; its `references` reads that join's misses instead
+    of a second lookup: a missing item and a null item are counted as the lookup counts them,
+    also when the join is not unique and the bound is judged apart."""
+    spans = "item_id,annotator,start,end,entity\ni1,a,0,3,X\nnope,a,0,3,X\n,a,0,3,X\ni2,b,0,50,X\n"
+    for items in ("item_id,text_len\ni1,10\ni2,20\n", "item_id,text_len\ni1,10\ni2,20\ni2,30\n"):
+        spec_path, data = project(JOINED, {"items.csv": items, "spans.csv": spans})
+        result, _ = run_spec(spec_path, data)
+        counts = violations(result)
+        assert counts["spans.item_id.references"] == 1  # `nope`; the null item is `required`'s
+        assert counts["spans.item_id.required"] == 1
+        assert counts["mentions.span_bounds"] == 1  # i2's end 50 beyond 20 (and 30)
