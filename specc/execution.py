@@ -74,6 +74,8 @@ class RowScan:
     joined: tuple[Joined, ...]  # read back by row number
     marks: tuple[Mark, ...]
     name: str  # the temporary table of the rows that broke something
+    # (table, keys) the derived columns read through a join of their own (`derived_joined`)
+    derived_joins: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def flags(self) -> list[tuple[str, Check]]:
@@ -144,7 +146,7 @@ def _table_plan(plan: Plan, table: str, unique_joins, names: _Names) -> TablePla
                 outliers.append(found)
             marks.append(Mark(check, grouping, index, found))
     row_checks = [c for c in checks if isinstance(c, RowCheck)]
-    in_scan, joined, joins, derived = [], {}, {}, {}
+    in_scan, joined, joins, derived, derived_joins = [], {}, {}, {}, {}
     for check in row_checks:
         relation = check.relation
         if relation.join_table is not None:
@@ -153,13 +155,18 @@ def _table_plan(plan: Plan, table: str, unique_joins, names: _Names) -> TablePla
                 joined.setdefault(relation, []).append(check)
                 continue
             joins[relation.join_table] = key
+            if relation.derived_joined:
+                derived.update(dict(relation.derived_joined))
+                derived_joins[relation.join_table] = key
+                in_scan.append(check)
+                continue
         derived.update(dict(relation.derived))
         in_scan.append(check)
     for mark in marks:  # a grouping on a derived key (normalised text) is joined back on it
         derived.update(dict(mark.grouping.relation.derived))
     joined_steps = tuple(Joined(relation, tuple(found), names.next("joined", table)) for relation, found in joined.items())
     scan = RowScan(table, tuple(in_scan), tuple(derived.items()), tuple(joins.values()), joined_steps, tuple(marks),
-                   f"__specc_rows_{table}")
+                   f"__specc_rows_{table}", tuple(derived_joins.values()))
     aggregates: dict[Relation, list] = {}
     for check in (c for c in checks if isinstance(c, TableCheck)):
         aggregates.setdefault(check.relation, []).append(check)

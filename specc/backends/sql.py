@@ -218,13 +218,19 @@ def scan_step(scan: RowScan) -> Step:
         joins.append(join)
         columns.append(f"{hit} AS \"g{i}\"")
     columns += [f"{table}.{identifier(alias)} AS {identifier(alias)}" for alias, _ in scan.derived]
+    def left_join(other: str, keys: tuple[str, ...]) -> str:
+        on = " AND ".join(f"{table}.{identifier(k)} = {identifier(other)}.{identifier(k)}" for k in keys)
+        return f"LEFT JOIN {identifier(other)} ON {on}"
+
     source = table
     if scan.derived:
         derived = ", ".join(f"{sql} AS {identifier(alias)}" for alias, sql in scan.derived)
-        source = f"(SELECT *, {derived} FROM {table}) AS {table}"
+        # joined inside too when a derived column reads the joined table (its keys are unique,
+        # so each row stays one row): a join is cheaper than a lookup per row
+        inner_joins = "".join(f" {left_join(other, keys)}" for other, keys in scan.derived_joins)
+        source = f"(SELECT {table}.*, {derived} FROM {table}{inner_joins}) AS {table}"
     for other, keys in scan.joins:
-        on = " AND ".join(f"{table}.{identifier(k)} = {identifier(other)}.{identifier(k)}" for k in keys)
-        joins.insert(0, f"LEFT JOIN {identifier(other)} ON {on}")
+        joins.insert(0, left_join(other, keys))
     flags = [f'"{name}"' for name, _ in scan.flags]
     inner = f"SELECT {', '.join(columns)} FROM {source} {' '.join(joins)}".rstrip()
     sql = f"SELECT * FROM (\n  {inner}\n) AS \"__flagged\" WHERE {' OR '.join(flags) or 'FALSE'}"

@@ -29,6 +29,9 @@ class Relation:
     derived: tuple[tuple[str, str], ...] = ()
     # `rules for latest T`: only the rows that resubmissions left current (`latest by`)
     current_only: bool = False
+    # The derived columns written over the join, for when the run found its keys unique: they
+    # read the joined table's columns where `derived` looks each value up (a second pass over it)
+    derived_joined: tuple[tuple[str, str], ...] = ()
 
     def from_sql(self) -> str:
         base = identifier(self.table)

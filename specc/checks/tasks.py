@@ -265,11 +265,15 @@ def _overlap(context: _TaskContext, shown, bound: _SpanBound | None):
     unit, annotator = context.column("unit"), context.column("annotator")
     start, end = context.column("span", 0), context.column("span", 1)
     alias = f"__overlap_{context.task.name.text}"
-    inside = f"NOT {_out_of_bounds(context, bound.per_span if bound else None)}"
-    window = (f"max(CASE WHEN {inside} THEN {end} END) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
-              f"{context.relation.column('__specc_row')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    def window(length: str | None) -> str:
+        inside = f"NOT {_out_of_bounds(context, length)}"
+        return (f"max(CASE WHEN {inside} THEN {end} END) OVER (PARTITION BY {unit}, {annotator} ORDER BY {start}, {end}, "
+                f"{context.relation.column('__specc_row')} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+
     base = bound.relation if bound is not None else context.relation
-    relation = Relation(context.table, base.join_table, base.join_keys, derived=((alias, window),))
+    joined = ((alias, window(bound.length)),) if bound is not None and base.join_table is not None else ()
+    relation = Relation(context.table, base.join_table, base.join_keys,
+                        derived=((alias, window(bound.per_span if bound else None)),), derived_joined=joined)
     shown = shown + (("earlier_end", relation.column(alias)),)
     violation = f"NOT {_out_of_bounds(context, bound.length if bound else None)} AND {start} < {relation.column(alias)}"
     return _row(context, "span_overlap", "Spans of one annotator on one unit must not overlap",

@@ -114,13 +114,16 @@ task mentions: spans on spans {
 
 def test_a_reference_the_scans_join_already_looks_up_counts_the_same(project):
     """spans joins items for the span bound; its `references` reads that join's misses instead
-    of a second lookup: a missing item and a null item are counted as the lookup counts them,
-    also when the join is not unique and the bound is judged apart."""
-    spans = "item_id,annotator,start,end,entity\ni1,a,0,3,X\nnope,a,0,3,X\n,a,0,3,X\ni2,b,0,50,X\n"
+    of a second lookup, and the overlap window reads the bound through the join: the figures
+    are the lookup's, also when the join is not unique and both are judged apart."""
+    spans = ("item_id,annotator,start,end,entity\ni1,a,0,3,X\nnope,a,0,3,X\n,a,0,3,X\ni2,b,0,50,X\n"
+             "i1,a,2,5,X\ni2,b,1,4,X\ni2,b,12,25,X\n")
     for items in ("item_id,text_len\ni1,10\ni2,20\n", "item_id,text_len\ni1,10\ni2,20\ni2,30\n"):
         spec_path, data = project(JOINED, {"items.csv": items, "spans.csv": spans})
         result, _ = run_spec(spec_path, data)
         counts = violations(result)
         assert counts["spans.item_id.references"] == 1  # `nope`; the null item is `required`'s
         assert counts["spans.item_id.required"] == 1
-        assert counts["mentions.span_bounds"] == 1  # i2's end 50 beyond 20 (and 30)
+        assert counts["mentions.span_bounds"] == 2  # i2's ends 50 and 25 beyond 20 (the shorter match)
+        # i1/a 2..5 starts inside 0..3; i2/b 1..4 follows 0..50, which is out of bounds: no overlap
+        assert counts["mentions.span_overlap"] == 1
