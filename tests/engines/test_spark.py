@@ -19,12 +19,8 @@ pytestmark = pytest.mark.engines
 # What Spark does not compute as DuckDB does yet (docs/engines.md, "Spark"):
 NOT_YET_ON_SPARK = {
     "doccano_ner": "span agreement's matching is a recursive CTE inside a CTE, which Spark does not resolve",
-    "labelstudio_sentiment": "interval alpha differs from DuckDB's",
     "news_ner": "span agreement's matching is a recursive CTE inside a CTE",
     "labelstudio_ner": "span agreement's matching is a recursive CTE inside a CTE",
-    "ranking_jsonl": "rank agreement uses generate_subscripts",
-    "review_sentiment": "interval alpha differs from DuckDB's",
-    "reward_ranking": "one row check counts differently on the dirty delivery",
 }
 
 
@@ -84,3 +80,13 @@ def test_raw_sql_reads_the_bound_view(tmp_path, spark):
                                       "--format", "json"])
     escape = next(c for c in json.loads(result.stdout)["checks"] if c["id"] == "escape")
     assert (escape["violations"], escape["status"], result.exit_code) == (2, "failed", 1)
+
+
+def test_items_beside_their_places_and_the_size_of_no_list(spark):
+    from specc.engines.spark_engine import SparkEngine
+
+    engine = SparkEngine(session=spark)
+    places = engine.execute("SELECT unnest(l) AS item, generate_subscripts(l, 1) - 1 AS idx "
+                            "FROM (SELECT ['x', 'y', 'x'] AS l UNION ALL SELECT NULL) ORDER BY idx").fetchall()
+    sizes = engine.execute("SELECT array_length(l) FROM (SELECT CAST(NULL AS VARCHAR[]) AS l)").fetchall()
+    assert (places, sizes) == ([("x", 0), ("y", 1), ("x", 2)], [(None,)])
