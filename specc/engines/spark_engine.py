@@ -241,9 +241,11 @@ def _subscripts_in_step(select: exp.Select) -> None:
 def session_settings() -> dict[str, str]:
     """What a session needs so Spark computes what DuckDB does: UTC wall clock, NULL (not an
     error) for a division by zero or a failed cast, NULL (not -1) for the size of a NULL list,
-    few shuffle partitions on one machine."""
+    no cap on a recursive CTE's steps and rows (span matching takes one step per candidate
+    pair of a unit, keeping every step), few shuffle partitions on one machine."""
     return {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
             "spark.sql.legacy.sizeOfNull": "false",
+            "spark.sql.cteRecursionLevelLimit": "-1", "spark.sql.cteRecursionRowLimit": "-1",
             "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2")}
 
 
