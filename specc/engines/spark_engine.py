@@ -207,13 +207,45 @@ def _spark_node(node: exp.Expression) -> exp.Expression:
         return exp.Nullif(this=found, expression=exp.Literal.number(0))
     if isinstance(node, exp.DataType) and node.this in (exp.DataType.Type.INT128, exp.DataType.Type.UINT128):
         return exp.DataType.build("DECIMAL(38, 0)")
+    if isinstance(node, exp.Select):
+        _subscripts_in_step(node)
     return node
+
+
+def _subscripts_in_step(select: exp.Select) -> None:
+    """DuckDB runs `unnest(l)` and `generate_subscripts(l, 1)` of one select list in step (an
+    item beside its 1-based place); Spark allows one generator per select list, so both read
+    one `LATERAL VIEW posexplode(l)`, whose places count from 0."""
+    subscripts = [f for f in select.find_all(exp.Anonymous) if f.name.lower() == "generate_subscripts"
+                  and f.parent_select is select]
+    if not subscripts:
+        return
+    items = subscripts[0].expressions[0]
+    unnested = [e for e in select.find_all(exp.Explode) if e.parent_select is select]
+    if any(f.expressions[1:] != [exp.Literal.number(1)] or f.expressions[0] != items for f in subscripts) \
+            or any(e.this != items for e in unnested):
+        return  # not the one pattern specc writes: left for Spark to refuse by name
+    view = "__specc_items"
+    for found in subscripts:
+        found.replace(exp.paren(exp.column("place", table=view) + 1))
+    for found in unnested:
+        found.replace(exp.column("item", table=view))
+    if select.args.get("from_") is None:
+        select.from_("(SELECT 1) AS __specc_one", copy=False)
+    lateral = exp.Lateral(this=exp.Posexplode(this=items.copy()), view=True,
+                          alias=exp.TableAlias(this=exp.to_identifier(view),
+                                               columns=[exp.to_identifier("place"), exp.to_identifier("item")]))
+    select.append("laterals", lateral)
 
 
 def session_settings() -> dict[str, str]:
     """What a session needs so Spark computes what DuckDB does: UTC wall clock, NULL (not an
-    error) for a division by zero or a failed cast, few shuffle partitions on one machine."""
+    error) for a division by zero or a failed cast, NULL (not -1) for the size of a NULL list,
+    no cap on a recursive CTE's steps and rows (span matching takes one step per candidate
+    pair of a unit, keeping every step), few shuffle partitions on one machine."""
     return {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
+            "spark.sql.legacy.sizeOfNull": "false",
+            "spark.sql.cteRecursionLevelLimit": "-1", "spark.sql.cteRecursionRowLimit": "-1",
             "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2")}
 
 

@@ -12,7 +12,8 @@ The coincidence matrix is never built value by value when a shortcut exists:
 - ordinal: the ordinal distance between categories c <= k is
   (sum_{g=c..k} n_g - (n_c + n_k)/2)^2 = (p_k - p_c)^2 with p_c = sum_{g<c} n_g + n_c/2
   (the mid-rank of c among the pairable values), so ordinal alpha is interval alpha on
-  mid-ranks, computed exactly in integers as 2 p_c;
+  mid-ranks, computed exactly in integers as 2 p_c (each sum of squares is divided as a
+  DOUBLE, as DuckDB divides any number: Spark would keep a decimal to 6 places);
 - ratio: ((a - b)/(a + b))^2 has no such form, so distinct value pairs are joined within
   units and across the value margins (quadratic in the number of distinct values).
 
@@ -92,10 +93,10 @@ expected_ranks AS (
     FROM margins JOIN positions USING (value)
 )
 SELECT {columns},
-       (SELECT sum((m * squares - total * total) / (2 * (m - 1))) FROM unit_ranks)
+       (SELECT sum(CAST(m * squares - total * total AS DOUBLE) / (2 * (m - 1))) FROM unit_ranks)
            / agreement.pairable_values AS observed,
-       (agreement.pairable_values * expected_ranks.squares - expected_ranks.total * expected_ranks.total)
-           / (2 * agreement.pairable_values * (agreement.pairable_values - 1)) AS expected
+       CAST(agreement.pairable_values * expected_ranks.squares - expected_ranks.total * expected_ranks.total
+            AS DOUBLE) / (2 * agreement.pairable_values * (agreement.pairable_values - 1)) AS expected
 FROM agreement, expected_ranks"""
 
 RATIO_DISTANCE = (

@@ -15,9 +15,11 @@ An annotator's spans in a unit are a set: the same (start, end, label) given twi
 span (the repeat is a data fault, reported by the spec's own checks, not a second answer).
 Matching is one-to-one within each unit and pair of annotators, greedy over candidate pairs
 in a fixed order: higher score, then more characters in common, then A's start, A's end,
-B's start, B's end, then the label. Greedy matching over a strict order equals repeatedly
-taking every candidate that is first in that order for both its spans ("locally
-dominant") and discarding the candidates those spans had; a recursive CTE does the rounds.
+B's start, B's end, then the label. A recursive CTE walks each unit and pair's candidates in
+that order, one step per candidate, carrying the spans taken so far as two lists: a
+candidate is taken when neither of its spans is. Its steps use no window, aggregate or
+anti-join over the recursion, which Spark's recursive CTEs refuse, so the one statement runs
+on DuckDB, PostgreSQL and Spark.
 
 For a pair (A, B), A is the reference: recall = matched score / A's spans, precision =
 matched score / B's spans, F1 = 2 matched / (A's spans + B's spans). Micro pools the
@@ -68,45 +70,38 @@ unit_pairs AS (
     SELECT a.unit, a.annotator AS annotator_a, b.annotator AS annotator_b
     FROM annotated AS a JOIN annotated AS b ON a.unit = b.unit AND a.annotator < b.annotator
 ),
-candidates AS (
-    SELECT pairs.annotator_a, pairs.annotator_b, a.span_id AS a_id, b.span_id AS b_id,
+unit_pair_keys AS (  -- matching never crosses a unit or a pair of annotators
+    SELECT *, row_number() OVER (ORDER BY unit, annotator_a, annotator_b) AS unit_pair FROM unit_pairs
+),
+candidates AS (  -- in the order greedy takes them, numbered within each unit and pair
+    SELECT pairs.unit_pair, pairs.annotator_a, pairs.annotator_b, a.span_id AS a_id, b.span_id AS b_id,
            {score} AS score,
-           row_number() OVER (ORDER BY {score} DESC, least(a.stop, b.stop) - greatest(a.start, b.start) DESC,
-                              a.start, a.stop, b.start, b.stop, a.span_id, b.span_id) AS rank
-    FROM unit_pairs AS pairs
+           row_number() OVER (PARTITION BY pairs.unit_pair
+                              ORDER BY {score} DESC, least(a.stop, b.stop) - greatest(a.start, b.start) DESC,
+                                       a.start, a.stop, b.start, b.stop, a.span_id, b.span_id) AS step
+    FROM unit_pair_keys AS pairs
     JOIN spans AS a ON a.unit = pairs.unit AND a.annotator = pairs.annotator_a
     JOIN spans AS b ON b.unit = pairs.unit AND b.annotator = pairs.annotator_b
     WHERE {condition}
 ),
-matching AS (WITH RECURSIVE rounds(annotator_a, annotator_b, a_id, b_id, score, rank, matched) AS (
-    SELECT annotator_a, annotator_b, a_id, b_id, score, rank, FALSE FROM candidates
+matching AS (WITH RECURSIVE greedy(unit_pair, annotator_a, annotator_b, step, taken_a, taken_b, taken, score) AS (
+    SELECT unit_pair, annotator_a, annotator_b, step, [a_id], [b_id], TRUE, score FROM candidates WHERE step = 1
     UNION ALL
-    SELECT * FROM (
-        WITH open_candidates AS (
-            SELECT * FROM rounds WHERE NOT matched
-        ),
-        firsts AS (  -- first in the order for both its spans: greedy would take it now
-            SELECT *,
-                   min(rank) OVER (PARTITION BY annotator_a, annotator_b, a_id) AS first_for_a,
-                   min(rank) OVER (PARTITION BY annotator_a, annotator_b, b_id) AS first_for_b
-            FROM open_candidates
-        ),
-        chosen AS (
-            SELECT annotator_a, annotator_b, a_id, b_id, score, rank FROM firsts
-            WHERE rank = first_for_a AND rank = first_for_b
-        )
-        SELECT *, TRUE FROM chosen
-        UNION ALL
-        SELECT annotator_a, annotator_b, a_id, b_id, open_candidates.score, open_candidates.rank, FALSE
-        FROM open_candidates
-        WHERE NOT EXISTS (SELECT 1 FROM chosen AS by_a WHERE by_a.annotator_a = open_candidates.annotator_a
-                          AND by_a.annotator_b = open_candidates.annotator_b AND by_a.a_id = open_candidates.a_id)
-          AND NOT EXISTS (SELECT 1 FROM chosen AS by_b WHERE by_b.annotator_a = open_candidates.annotator_a
-                          AND by_b.annotator_b = open_candidates.annotator_b AND by_b.b_id = open_candidates.b_id)
-    ) AS next_round
-) SELECT * FROM rounds),
+    SELECT unit_pair, annotator_a, annotator_b, step,
+           CASE WHEN free THEN list_append(taken_a, a_id) ELSE taken_a END,
+           CASE WHEN free THEN list_append(taken_b, b_id) ELSE taken_b END,
+           free, score
+    FROM (  -- the next candidate in order is taken when neither of its spans is taken yet
+        SELECT candidate.unit_pair, candidate.annotator_a, candidate.annotator_b, candidate.step,
+               candidate.a_id, candidate.b_id, candidate.score, so_far.taken_a, so_far.taken_b,
+               NOT list_contains(so_far.taken_a, candidate.a_id)
+                   AND NOT list_contains(so_far.taken_b, candidate.b_id) AS free
+        FROM greedy AS so_far JOIN candidates AS candidate
+          ON candidate.unit_pair = so_far.unit_pair AND candidate.step = so_far.step + 1
+    ) AS next_step
+) SELECT * FROM greedy),
 matched AS (
-    SELECT annotator_a, annotator_b, sum(score) AS score FROM matching WHERE matched GROUP BY ALL
+    SELECT annotator_a, annotator_b, sum(score) AS score FROM matching WHERE taken GROUP BY ALL
 ),
 span_counts AS (
     SELECT unit, annotator, count(*) AS n FROM spans GROUP BY ALL

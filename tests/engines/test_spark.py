@@ -1,6 +1,6 @@
-"""Spark (PySpark, local mode): every shipped example whose figures Spark reproduces gives the
-report DuckDB gives, and a raw SQL rule names only the bound tables. One SparkSession serves
-the whole test session (each `specc check` finds it with `getOrCreate`)."""
+"""Spark (PySpark, local mode): every shipped example gives the report DuckDB gives, and a raw
+SQL rule names only the bound tables. One SparkSession serves the whole test session (each
+`specc check` finds it with `getOrCreate`)."""
 
 from __future__ import annotations
 
@@ -15,17 +15,6 @@ from .test_parity import EXAMPLES, _assert_equal, _report
 from .test_postgres_safety import RAW_SPEC
 
 pytestmark = pytest.mark.engines
-
-# What Spark does not compute as DuckDB does yet (docs/engines.md, "Spark"):
-NOT_YET_ON_SPARK = {
-    "doccano_ner": "span agreement's matching is a recursive CTE inside a CTE, which Spark does not resolve",
-    "labelstudio_sentiment": "interval alpha differs from DuckDB's",
-    "news_ner": "span agreement's matching is a recursive CTE inside a CTE",
-    "labelstudio_ner": "span agreement's matching is a recursive CTE inside a CTE",
-    "ranking_jsonl": "rank agreement uses generate_subscripts",
-    "review_sentiment": "interval alpha differs from DuckDB's",
-    "reward_ranking": "one row check counts differently on the dirty delivery",
-}
 
 
 @pytest.fixture(scope="session")
@@ -45,7 +34,7 @@ def spark(tmp_path_factory):
 
 
 @pytest.mark.parametrize("delivery", ["clean", "dirty"])
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in NOT_YET_ON_SPARK], ids=lambda p: p.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_spark_report_equals_duckdb_report(example, delivery, spark):
     duckdb_exit, on_duckdb = _report(example, delivery)
     spark_exit, on_spark = _report(example, delivery, "--engine", "spark")
@@ -84,3 +73,30 @@ def test_raw_sql_reads_the_bound_view(tmp_path, spark):
                                       "--format", "json"])
     escape = next(c for c in json.loads(result.stdout)["checks"] if c["id"] == "escape")
     assert (escape["violations"], escape["status"], result.exit_code) == (2, "failed", 1)
+
+
+def test_items_beside_their_places_and_the_size_of_no_list(spark):
+    from specc.engines.spark_engine import SparkEngine
+
+    engine = SparkEngine(session=spark)
+    places = engine.execute("SELECT unnest(l) AS item, generate_subscripts(l, 1) - 1 AS idx "
+                            "FROM (SELECT ['x', 'y', 'x'] AS l UNION ALL SELECT NULL) ORDER BY idx").fetchall()
+    sizes = engine.execute("SELECT array_length(l) FROM (SELECT CAST(NULL AS VARCHAR[]) AS l)").fetchall()
+    assert (places, sizes) == ([("x", 0), ("y", 1), ("x", 2)], [(None,)])
+
+
+def test_span_matching_is_greedy_and_steps_past_sparks_default_cap(spark):
+    """The chain: A's [0,10) and [10,14) both overlap B's [5,12); greedy takes the pair with
+    more characters in common and leaves A's second span unmatched. The stack: eleven spans
+    each, all overlapping, 121 candidates, so 121 steps (Spark stops at 100 by default)."""
+    from specc.engines.spark_engine import SparkEngine
+    from specc.metrics.spans import span_agreement
+
+    chain = [("u1", "a", 0, 10), ("u1", "a", 10, 14), ("u1", "b", 5, 12)]
+    stack = [("u2", annotator, i, 50 + i) for annotator in "ab" for i in range(11)]
+    rows = ", ".join(f"('{u}', '{who}', {start}, {end}, 'X')" for u, who, start, end in chain + stack)
+    spark.sql(f"CREATE OR REPLACE TEMP VIEW spans_in AS SELECT * FROM VALUES {rows} "
+              "AS t(unit, annotator, start, `end`, label)")
+    result = span_agreement(SparkEngine(session=spark), "spans_in", mode="type")
+    pair = result.pairs[0]
+    assert (pair.matched, pair.spans_a, pair.spans_b, result.units) == (12.0, 13, 12, 2)
