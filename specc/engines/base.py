@@ -79,6 +79,8 @@ def plain_value(value):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list):
         return [plain_value(v) for v in value]
+    if isinstance(value, dict):  # a record, read back from a PostgreSQL composite type
+        return {k: plain_value(v) for k, v in value.items()}
     if isinstance(value, tuple) and hasattr(value, "asDict"):  # a Spark Row
         return {k: plain_value(v) for k, v in value.asDict().items()}
     return value

@@ -16,8 +16,6 @@ pytestmark = pytest.mark.engines
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted(p for p in (ROOT / "specs").iterdir() if (p / "expected.json").is_file())
-# A list of records (STRUCT[]) has no column type specc copies into PostgreSQL yet (docs/engines.md).
-NOT_ON_POSTGRES = {"reward_ranking"}
 
 
 def _report(example: Path, delivery: str, *engine: str) -> tuple[int, dict]:
@@ -45,7 +43,7 @@ def _assert_equal(found, expected, where="report"):
 
 
 @pytest.mark.parametrize("delivery", ["clean", "dirty"])
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in NOT_ON_POSTGRES], ids=lambda p: p.name)
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
 def test_postgres_report_equals_duckdb_report(example, delivery, postgres_url):
     duckdb_exit, on_duckdb = _report(example, delivery)
     postgres_exit, on_postgres = _report(example, delivery, "--engine", "postgres", "--connect", postgres_url)
@@ -55,12 +53,3 @@ def test_postgres_report_equals_duckdb_report(example, delivery, postgres_url):
     expected = json.loads((example / "expected.json").read_text())
     counts = {c["id"]: c["violations"] for c in on_postgres["checks"] if c["kind"] != "metric" and c["violations"]}
     assert counts == expected.get(delivery, {}).get("violations", {})
-
-
-def test_a_list_of_records_is_refused_by_name_on_postgres(postgres_url):
-    example = ROOT / "specs" / "reward_ranking"
-    result = CliRunner().invoke(cli, ["check", str(example / "reward_ranking.aspec"), "--data", str(example / "dirty"),
-                                      "--engine", "postgres", "--connect", postgres_url])
-    assert result.exit_code == 2
-    assert "column `responses` is of type STRUCT(id VARCHAR, \"text\" VARCHAR), which specc does not copy into " \
-           "PostgreSQL" in result.output
