@@ -103,8 +103,8 @@ class ServerEngineParts:
         return bound
 
     def copy_to_parquet(self, select_sql: str, path: Path) -> None:
-        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
-        raise UsageError(f"quarantine files are written by the DuckDB engine; on {self.title}, bind tables "
+        """Refused before the run starts (specc.runner): files are quarantined on DuckDB or Spark."""
+        raise UsageError(f"quarantine files are written by the DuckDB and Spark engines; on {self.title}, bind tables "
                          "(`--data T=table:schema.name`) and the quarantine is written back as tables")
 
 

@@ -161,6 +161,26 @@ class SparkEngine(ServerEngineParts):
 
     # ---- results ---------------------------------------------------------------------------
 
+    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
+        """One Parquet file at `path`, rows in the statement's order: Spark writes a folder of
+        part files, so one partition is written beside `path` and its one part file renamed
+        into place (never a half-written file). `path` must be a folder every executor and this
+        process share (on one machine, any folder)."""
+        frame = self._frame(select_sql)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            frame.coalesce(1).write.mode("overwrite").parquet(str(staging / "out"))
+            parts = sorted((staging / "out").glob("part-*.parquet"))
+            if len(parts) != 1:
+                raise StatementError(f"Spark wrote {len(parts)} part files for {path.name}, not one")
+            os.replace(parts[0], path)
+        except StatementError:
+            raise
+        except Exception as exc:
+            raise StatementError(_message(exc)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
     def write_table(self, select_sql: str, name: str) -> None:
         frame = self._frame(select_sql)
         try:
@@ -214,7 +234,9 @@ def session_settings() -> dict[str, str]:
     """What a session needs so Spark computes what DuckDB does: UTC wall clock, NULL (not an
     error) for a division by zero or a failed cast, few shuffle partitions on one machine."""
     return {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
-            "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2")}
+            "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2"),
+            # a timestamp written as DuckDB writes it (INT96 is Spark's legacy default)
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}
 
 
 def _message(exc: Exception) -> str:

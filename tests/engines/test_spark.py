@@ -28,22 +28,6 @@ NOT_YET_ON_SPARK = {
 }
 
 
-@pytest.fixture(scope="session")
-def spark(tmp_path_factory):
-    from pyspark.sql import SparkSession
-
-    from specc.engines.spark_engine import session_settings
-
-    builder = SparkSession.builder.master("local[2]").appName("specc-tests")
-    warehouse = str(tmp_path_factory.mktemp("spark-warehouse"))
-    for key, value in {**session_settings(), "spark.ui.showConsoleProgress": "false",
-                       "spark.sql.warehouse.dir": warehouse}.items():
-        builder = builder.config(key, value)
-    session = builder.getOrCreate()
-    yield session
-    session.stop()
-
-
 @pytest.mark.parametrize("delivery", ["clean", "dirty"])
 @pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in NOT_YET_ON_SPARK], ids=lambda p: p.name)
 def test_spark_report_equals_duckdb_report(example, delivery, spark):
