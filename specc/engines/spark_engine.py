@@ -1,8 +1,10 @@
 """Spark (PySpark): the same statements, written in Spark SQL by sqlglot.
 
-Files are read and cast by specc's own reader (`specc.load`, in a private DuckDB) so every
-value has exactly the type, flags and row number it has on DuckDB; the result is handed to
-Spark as one Parquet file and bound as a temporary view. Intermediate results are temporary
+Parquet is read by Spark itself with specc's exact casts where Spark reads every declared
+column as DuckDB does (`specc.engines.spark_files`); other files are read and cast by specc's
+own reader (`specc.load`, in a private DuckDB), so every value has exactly the type, flags
+and row number it has on DuckDB, and handed to Spark as one Parquet file, bound as a
+temporary view. Intermediate results are temporary
 views over locally checkpointed frames, so each is computed once. After `lock_down`, every
 statement may name only these views (and its own CTEs): a raw SQL rule cannot reach a
 catalog table, a file (`parquet.`/path``) or the JVM (`reflect`, `java_method`).
@@ -151,6 +153,12 @@ class SparkEngine(ServerEngineParts):
 
         if self._local is None:
             self._local = DuckDBEngine()
+        if binding.format == "parquet" and binding.reader is None:
+            from .spark_files import read_parquet
+
+            bound = read_parquet(self, self._local.con, spec, binding, overrides)
+            if bound is not None:
+                return bound
         bound = load_table(self._local.con, spec, binding, overrides)
         path = self._folder / f"{len(self._views)}.parquet"
         self._local.con.execute(f"COPY {identifier(binding.table)} TO {literal(str(path))} (FORMAT parquet)")
