@@ -1,6 +1,6 @@
-"""Spark (PySpark, local mode): every shipped example whose figures Spark reproduces gives the
-report DuckDB gives, and a raw SQL rule names only the bound tables. One SparkSession serves
-the whole test session (each `specc check` finds it with `getOrCreate`)."""
+"""Spark (PySpark, local mode): a raw SQL rule names only the bound tables; and the examples
+Spark does not compute as DuckDB does yet, with the reason (test_three_engines runs every other
+one on Spark). One SparkSession serves the whole test session (`getOrCreate`)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from click.testing import CliRunner
 
 from specc.cli import cli
 
-from .test_parity import EXAMPLES, _assert_equal, _report
 from .test_postgres_safety import RAW_SPEC
 
 pytestmark = pytest.mark.engines
@@ -26,19 +25,6 @@ NOT_YET_ON_SPARK = {
     "review_sentiment": "interval alpha differs from DuckDB's",
     "reward_ranking": "one row check counts differently on the dirty delivery",
 }
-
-
-@pytest.mark.parametrize("delivery", ["clean", "dirty"])
-@pytest.mark.parametrize("example", [e for e in EXAMPLES if e.name not in NOT_YET_ON_SPARK], ids=lambda p: p.name)
-def test_spark_report_equals_duckdb_report(example, delivery, spark):
-    duckdb_exit, on_duckdb = _report(example, delivery)
-    spark_exit, on_spark = _report(example, delivery, "--engine", "spark")
-    assert not [(c["id"], c["details"].get("error")) for c in on_spark["checks"] if c["status"] == "error"]
-    assert spark_exit == duckdb_exit
-    _assert_equal(on_spark, on_duckdb)
-    expected = json.loads((example / "expected.json").read_text())
-    counts = {c["id"]: c["violations"] for c in on_spark["checks"] if c["kind"] != "metric" and c["violations"]}
-    assert counts == expected.get(delivery, {}).get("violations", {})
 
 
 @pytest.mark.parametrize("query, refusal", [

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from specc.cli import cli
 
-from .test_parity import _assert_equal
+from .test_three_engines import assert_equal
 
 pytestmark = pytest.mark.engines
 
@@ -65,7 +65,7 @@ def test_spark_reads_parquet_itself_with_duckdbs_exact_casts(tmp_path, spark):
     duckdb_exit, on_duckdb = _report(arguments)
     spark_exit, on_spark = _report(arguments, "--engine", "spark")
     assert (spark_exit, duckdb_exit) == (1, 1)
-    _assert_equal(on_spark, on_duckdb)
+    assert_equal(on_spark, on_duckdb)
     checks = {c["id"]: c for c in on_spark["checks"]}
     # 2**53 + 1 is not a double: a `.type` violation on both engines, the delivered text kept
     assert checks["t.x.type"]["violations"] == 2
