@@ -13,18 +13,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 from psycopg.types.composite import CompositeInfo, register_composite
-import sqlglot
 from sqlglot import exp
 
-from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier
-from .base import Result, ServerEngineParts, StatementError, plain_value
+from .base import Result, ServerEngineParts, StatementError, Written, number_parameters, parsed, plain_value
 
 # DuckDB's names for PostgreSQL's types, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int8": "BIGINT", "int4": "INTEGER",
@@ -33,12 +30,6 @@ _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int
               "jsonb": "JSON"}
 _AS_POSTGRES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision",
                 "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "HUGEINT": "numeric", "DATE": "date"}
-
-
-@dataclass(frozen=True)
-class _Written:
-    sql: str
-    order: tuple[str | int, ...]  # which parameter each `$n` takes: a position, or a name
 
 
 class PostgresEngine(ServerEngineParts):
@@ -52,29 +43,18 @@ class PostgresEngine(ServerEngineParts):
         except psycopg.Error as exc:
             raise UsageError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0]}") from None
         self.connection.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
-        self._written: dict[str, _Written] = {}
+        self._written: dict[str, Written] = {}
         self._local = None  # the DuckDB that reads and casts delivered files
         self._composites = 0  # composite types made for records, numbered
 
     # ---- statements ----------------------------------------------------------------------
 
-    def write(self, sql: str) -> _Written:
+    def write(self, sql: str) -> Written:
         """`sql` in PostgreSQL, with `?` and `$name` as numbered `$n` (psycopg's raw cursor)."""
         if sql not in self._written:
-            try:
-                tree = dialects.portable(sqlglot.parse_one(sql, read="duckdb"), "postgres")
-            except sqlglot.errors.ParseError as exc:
-                raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
-            order: list[str | int] = []
-            positional = 0
-            for node in list(tree.find_all(exp.Placeholder, bfs=False)):
-                named = node.name not in ("", "?")
-                key = node.name if named else positional
-                positional += 0 if named else 1
-                if key not in order:
-                    order.append(key)
-                node.replace(exp.Var(this=f"${order.index(key) + 1}"))
-            self._written[sql] = _Written(tree.sql(dialect="postgres"), tuple(order))
+            tree = parsed(sql, "postgres")
+            order = number_parameters(tree, lambda n: exp.Var(this=f"${n}"))
+            self._written[sql] = Written(tree.sql(dialect="postgres"), order)
         return self._written[sql]
 
     def execute(self, sql: str, parameters=()):
