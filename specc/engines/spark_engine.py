@@ -10,7 +10,8 @@ statement may name only these views (and its own CTEs): a raw SQL rule cannot re
 catalog table, a file (`parquet.`/path``) or the JVM (`reflect`, `java_method`).
 
 `connect` is a master (`local[2]`, `spark://host:7077`, `yarn`) or a Spark Connect URL
-(`sc://host:15002`); without it, Spark runs in process with two threads.
+(`sc://host:15002`); without it, Spark runs in process with two threads — or, under
+`spark-submit`, on the master `--master` gave (docs/engines.md, "On a cluster").
 """
 
 from __future__ import annotations
@@ -18,17 +19,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlglot
 from pyspark.sql import SparkSession
 from sqlglot import exp
 
-from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier, literal
-from .base import Result, ServerEngineParts, StatementError, plain_value
+from .base import Result, ServerEngineParts, StatementError, Written, number_parameters, parsed, plain_value
 
 # Spark's simple type names as DuckDB's, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "smallint": "SMALLINT",
@@ -36,13 +35,6 @@ _AS_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "smalli
               "timestamp_ntz": "TIMESTAMP", "date": "DATE", "void": "VARCHAR"}
 # Functions that reach outside the bound views: the JVM, or files by name.
 _REFUSED_FUNCTIONS = {"reflect", "java_method", "try_reflect", "read_files"}
-
-
-@dataclass(frozen=True)
-class _Written:
-    sql: str
-    order: tuple[str | int, ...]  # which parameter each `:pN` takes: a position, or a name
-    tables: tuple[str, ...]  # the tables the statement names, CTEs aside
 
 
 def _duckdb_type(spark_type: str) -> str:
@@ -61,8 +53,10 @@ class SparkEngine(ServerEngineParts):
     def __init__(self, connect: str | None = None, session=None):
         if session is None:
             builder = SparkSession.builder.appName("specc")
-            builder = builder.remote(connect) if connect and connect.startswith("sc://") \
-                else builder.master(connect or "local[2]")
+            if connect and connect.startswith("sc://"):
+                builder = builder.remote(connect)
+            elif connect or not submitted():
+                builder = builder.master(connect or "local[2]")
             for key, value in {**session_settings(), "spark.ui.showConsoleProgress": "false"}.items():
                 builder = builder.config(key, value)
             try:
@@ -77,33 +71,22 @@ class SparkEngine(ServerEngineParts):
         self._folder = Path(tempfile.mkdtemp(prefix="specc-spark-"))
         self._views: set[str] = set()
         self._locked = False
-        self._written: dict[str, _Written] = {}
+        self._written: dict[str, Written] = {}
         self._local = None  # the DuckDB that reads and casts delivered files
 
     # ---- statements ----------------------------------------------------------------------
 
-    def write(self, sql: str) -> _Written:
+    def write(self, sql: str) -> Written:
         if sql not in self._written:
-            try:
-                tree = dialects.portable(sqlglot.parse_one(sql, read="duckdb"), "spark").transform(_spark_node)
-            except sqlglot.errors.ParseError as exc:
-                raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
-            order: list[str | int] = []
-            positional = 0
-            for node in list(tree.find_all(exp.Placeholder, bfs=False)):
-                named = node.name not in ("", "?")
-                key = node.name if named else positional
-                positional += 0 if named else 1
-                if key not in order:
-                    order.append(key)
-                node.replace(exp.Placeholder(this=f"p{order.index(key) + 1}"))
+            tree = parsed(sql, "spark").transform(_spark_node)
+            order = number_parameters(tree, lambda n: exp.Placeholder(this=f"p{n}"))  # `:pN`
             ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
             tables = tuple(sorted({".".join(p.name for p in t.parts).lower() for t in tree.find_all(exp.Table)
                                    if t.name and t.name.lower() not in ctes or t.args.get("db")}))
             refused = {f.name.lower() for f in tree.find_all(exp.Anonymous)} & _REFUSED_FUNCTIONS
             if refused:
                 tables = tables + tuple(f"function {name}" for name in sorted(refused))
-            self._written[sql] = _Written(tree.sql(dialect="spark"), tuple(order), tables)
+            self._written[sql] = Written(tree.sql(dialect="spark"), order, tables)
         return self._written[sql]
 
     def _frame(self, sql: str, parameters=()):
@@ -224,7 +207,10 @@ def _created(sql: str) -> tuple[str, str] | None:
 
 
 def _spark_node(node: exp.Expression) -> exp.Expression:
-    """What Spark SQL lacks that sqlglot writes through."""
+    """What Spark SQL lacks that sqlglot writes through, or plans badly."""
+    if isinstance(node, exp.In) and node.args.get("query") is not None \
+            and not isinstance(node.find_ancestor(exp.Where, exp.Join, exp.Select), (exp.Where, exp.Join)):
+        return _membership(node) or node  # in a filter, Spark plans IN as a semi join itself
     if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
         node.set("materialized", None)  # a hint to DuckDB only; Spark plans a CTE itself
     if isinstance(node, exp.Anonymous) and node.name.lower() == "regexp_split_to_array":
@@ -236,6 +222,57 @@ def _spark_node(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.DataType) and node.this in (exp.DataType.Type.INT128, exp.DataType.Type.UINT128):
         return exp.DataType.build("DECIMAL(38, 0)")
     return node
+
+
+def submitted() -> bool:
+    """Started by `spark-submit` (which starts the JVM first and hands Python its gateway):
+    then the master is the one `--master` gave, not local mode."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _membership(node: exp.In) -> exp.Expression | None:
+    """`t1.x IN (SELECT c FROM t2 WHERE w)` as `EXISTS (SELECT 1 FROM t2 WHERE w AND c = t1.x)`,
+    with IN's NULLs kept (NULL for a NULL x, or for no match when the list holds a NULL).
+
+    Written as IN in a select list (a reference check's flag), Spark must plan a NULL-aware
+    existence join: a nested loop over both tables, 1M × 333k comparisons in the benchmark.
+    The correlated EXISTS is an equi-join Spark hashes. Only the simple shape is rewritten: one
+    column of one table, and an outer value qualified by its table (so it cannot be read as
+    the inner table's column of the same name)."""
+    query = node.args["query"]
+    select = query.this if isinstance(query, exp.Subquery) else query
+    if not isinstance(select, exp.Select) or len(select.expressions) != 1 \
+            or any(select.args.get(k) for k in ("joins", "group", "having", "limit", "distinct", "order", "with")):
+        return None
+    source, column, value = select.args["from_"].this, select.expressions[0], node.this
+    if not isinstance(source, exp.Table) or not isinstance(column, exp.Column) \
+            or not isinstance(value, exp.Column) or not value.table:
+        return None
+    inner = "__member"
+    own_names = {"", source.name, source.alias_or_name}
+
+    def requalified(expression: exp.Expression) -> exp.Expression:
+        return expression.copy().transform(
+            lambda n: exp.column(n.name, table=inner, quoted=True) if isinstance(n, exp.Column) and n.table in own_names
+            else n)
+
+    item = requalified(column)
+    where = select.args.get("where")
+    condition = requalified(where.this) if where is not None else exp.true()
+
+    def exists(test: exp.Expression) -> exp.Expression:
+        table = exp.Table(this=source.this.copy(), db=source.args.get("db"), alias=exp.TableAlias(
+            this=exp.to_identifier(inner, quoted=True)))
+        return exp.Exists(this=exp.select("1").from_(table).where(exp.and_(condition.copy(), test)))
+
+    guarded = any(isinstance(c, exp.Not) and isinstance(c.this, exp.Is) and c.this.this == column
+                  for c in (where.this.flatten() if where is not None and isinstance(where.this, exp.And)
+                            else [where.this] if where is not None else []))
+    case = exp.case().when(exp.Is(this=value.copy(), expression=exp.null()), exp.null()) \
+        .when(exists(exp.EQ(this=item.copy(), expression=value.copy())), exp.true())
+    if not guarded:  # the list may hold a NULL: no match is then unknown, as IN says
+        case = case.when(exists(exp.Is(this=item.copy(), expression=exp.null())), exp.null())
+    return exp.Paren(this=case.else_(exp.false()))
 
 
 def session_settings() -> dict[str, str]:
