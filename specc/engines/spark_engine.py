@@ -146,9 +146,13 @@ class SparkEngine(ServerEngineParts):
         path = self._folder / f"{len(self._views)}.parquet"
         self._local.con.execute(f"COPY {identifier(binding.table)} TO {literal(str(path))} (FORMAT parquet)")
         self._local.con.execute(f"DROP TABLE {identifier(binding.table)}")
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(binding.table)
-        self._views.add(binding.table.lower())
+        self.bind_frame(binding.table, self.spark.read.parquet(str(path)))
         return bound
+
+    def bind_frame(self, name: str, frame) -> None:
+        """`frame` as the temporary view `name`, one a statement may read after `lock_down`."""
+        frame.createOrReplaceTempView(name)
+        self._views.add(name.lower())
 
     # ---- results ---------------------------------------------------------------------------
 
@@ -261,8 +265,8 @@ def _membership(node: exp.In) -> exp.Expression | None:
     condition = requalified(where.this) if where is not None else exp.true()
 
     def exists(test: exp.Expression) -> exp.Expression:
-        table = exp.Table(this=source.this.copy(), db=source.args.get("db"), alias=exp.TableAlias(
-            this=exp.to_identifier(inner, quoted=True)))
+        table = source.copy()
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(inner, quoted=True)))
         return exp.Exists(this=exp.select("1").from_(table).where(exp.and_(condition.copy(), test)))
 
     guarded = any(isinstance(c, exp.Not) and isinstance(c.this, exp.Is) and c.this.this == column

@@ -50,8 +50,7 @@ def read_parquet(engine, local, spec, binding, overrides) -> BoundTable | None:
     wall_clock = {name for name, kind in declared.items() if found.get(name) in _AS_WALL_CLOCK}
     frame = _numbered_files(engine, local, binding, [n for n in found if n in declared], wall_clock)
     raw = f"__specc_files_{binding.table}"
-    frame.createOrReplaceTempView(raw)
-    engine._views.add(raw.lower())
+    engine.bind_frame(raw, frame)
     typed = {name: "TIMESTAMP" if name in wall_clock else kind for name, kind in found.items()}
     if len(binding.files) > 1:
         typed["filename"] = "VARCHAR"
