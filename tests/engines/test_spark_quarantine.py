@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "specs" / "support_intents"
 
 
-def _quarantine(folder: Path, *engine: str) -> int:
-    result = CliRunner().invoke(cli, ["check", str(EXAMPLE / "support_intents.aspec"), "--data", str(EXAMPLE / "dirty"),
+def _quarantine(folder: Path, *engine: str, delivery: str = "dirty") -> int:
+    result = CliRunner().invoke(cli, ["check", str(EXAMPLE / "support_intents.aspec"), "--data", str(EXAMPLE / delivery),
                                       "--quarantine", str(folder), "--format", "json", *engine])
     assert "Traceback" not in result.output, result.output
     return result.exit_code
@@ -47,6 +47,15 @@ def test_quarantine_files_on_spark_equal_duckdbs(tmp_path, spark):
     _, annotations = _read(tmp_path / "spark" / "annotations.clean.parquet")
     assert [row[0] for row in annotations] == sorted(row[0] for row in annotations)  # in row order
     assert sorted(p.name for p in (tmp_path / "spark").iterdir()) == [".specc.lock", *names]  # no staging left
+
+
+def test_a_clean_delivery_gets_empty_violating_files_on_spark_too(tmp_path, spark):
+    assert _quarantine(tmp_path / "duckdb", delivery="clean") == 0
+    assert _quarantine(tmp_path / "spark", "--engine", "spark", delivery="clean") == 0
+    for name in ("tickets.violating.parquet", "annotations.violating.parquet", "tickets.clean.parquet"):
+        assert _read(tmp_path / "spark" / name) == _read(tmp_path / "duckdb" / name), name
+    columns, rows = _read(tmp_path / "spark" / "tickets.violating.parquet")
+    assert rows == [] and columns[-1] == ("specc_violations", "VARCHAR[]")
 
 
 def test_quarantine_of_a_bound_spark_table_is_written_back_beside_it(tmp_path, spark):
