@@ -281,8 +281,10 @@ def _membership(node: exp.In) -> exp.Expression | None:
 
 def session_settings() -> dict[str, str]:
     """What a session needs so Spark computes what DuckDB does: UTC wall clock, NULL (not an
-    error) for a division by zero or a failed cast, few shuffle partitions on one machine."""
+    error) for a division by zero or a failed cast, the size of a NULL list NULL (not -1, the
+    legacy answer that comes with ANSI off), few shuffle partitions on one machine."""
     return {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
+            "spark.sql.legacy.sizeOfNull": "false",
             "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2"),
             # a timestamp written as DuckDB writes it (INT96 is Spark's legacy default)
             "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}

@@ -51,3 +51,11 @@ def test_membership_is_a_hash_join(engines):
     spark_engine, _ = engines
     plan = spark_engine._frame(MEMBERSHIP[1])._jdf.queryExecution().executedPlan().toString()
     assert "NestedLoopJoin" not in plan and "HashJoin" in plan
+
+
+def test_the_length_of_a_null_list_is_null(engines):
+    """Spark's legacy `size(NULL)` is -1 with ANSI off; `words(prompt) >= 3` would then flag
+    a row whose prompt is missing (reward_ranking's dirty delivery)."""
+    spark_engine, local = engines
+    query = "SELECT array_length(CAST(NULL AS VARCHAR[])), array_length(regexp_split_to_array(NULL, ' '))"
+    assert spark_engine.execute(query).fetchall() == local.execute(query).fetchall() == [(None, None)]
