@@ -12,7 +12,7 @@ then the routes run alternated, `--rounds` times each, and the table shows each 
 median wall time, median CPU time (user + system, of the process and its threads) and the
 largest peak resident memory, from the rusage `wait4` returns for that process alone, with
 the ratios specc / hand-written. `--memory-limit` also runs `specc check --memory-limit`
-once per size and says whether it completed.
+once per size and says whether it completed. bench/spark.py runs the same audit on local Spark.
 """
 
 from __future__ import annotations

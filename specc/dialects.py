@@ -102,9 +102,36 @@ def _postgres_node(node: exp.Expression, counter) -> exp.Expression:
         chosen = sqlglot.parse_one(template, read="postgres")
         by = {"__arg": node.this, "__by": node.expression}
         return chosen.transform(lambda n: by[n.name].copy() if isinstance(n, exp.Column) and n.name in by else n)
+    if isinstance(node, exp.Anonymous) and node.name.lower() in ("list_position", "list_indexof"):
+        # both count from 1 and give NULL for an item not in the list
+        return exp.Anonymous(this="array_position", expressions=[e.copy() for e in node.expressions])
+    if isinstance(node, exp.Transform) and isinstance(node.expression, exp.Lambda):
+        return _transformed(node, counter)
     if isinstance(node, exp.Select):
         _expand_all(node)
     return node
+
+
+def _transformed(node: exp.Transform, counter) -> exp.Expression:
+    """`list_transform(a, lambda x: f(x))` over the subscripts of `a`, in their order: an item
+    is `a[i]`, which is a whole value even when it is a record (a composite type), where
+    `unnest` would spread a record's fields into columns."""
+    array, function = node.this, node.expression
+    parameter = function.expressions[0].name
+    position = exp.column("i", table=f"__s{next(counter)}", quoted=True)
+    item = exp.Paren(this=exp.Bracket(this=array.copy(), expressions=[position]))
+
+    def is_parameter(n: exp.Expression) -> bool:  # `x`, or the record in `x.field`, not a field
+        return isinstance(n, exp.Identifier) and n.name == parameter \
+            and not (isinstance(n.parent, exp.Dot) and n.parent.expression is n)
+
+    body = function.this.copy().transform(lambda n: item.copy() if is_parameter(n) else n)
+    subscripts = f"SELECT NULL FROM generate_subscripts(__items, 1) AS {position.table}(i) ORDER BY {position.sql()}"
+    select = sqlglot.parse_one(subscripts, read="postgres")
+    select = select.transform(lambda n: array.copy() if isinstance(n, exp.Column) and n.name == "__items" else n)
+    select.set("expressions", [body])
+    array_of = exp.Array(expressions=[select])
+    return exp.case().when(exp.Is(this=array.copy(), expression=exp.null()), exp.null()).else_(array_of)
 
 
 def _over_items(array: exp.Expression, select: str) -> exp.Expression:

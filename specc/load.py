@@ -60,39 +60,69 @@ class _Column:
     cast: str | None = None  # the exact cast, computed once in an inner query
 
 
+RAW_VIEW = "__specc_raw"
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """The statement that turns a raw view of the files into the loaded table, and what the
+    report says of its columns."""
+
+    select: str
+    flagged: tuple[str, ...]  # columns whose cast can fail: they get a `.type` flag
+    verified: tuple[str, ...]  # typed columns the file's schema vouches for
+    has_file_names: bool
+
+
 def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Binding,
                overrides: dict[str, str] | None = None) -> BoundTable:
-    if binding.problem is not None:
-        raise binding.problem
     table = spec.tables[binding.table]
     options = read_options(table).with_overrides(overrides or {})
-    empty = [f for f in binding.files if os.path.getsize(f) == 0 or _only_blank_lines(f)]
-    if empty:
-        raise UsageError(f"the file for table `{binding.table}` is empty (not even a header)", where=empty[0])
-    source_sql, parameters = _source(con, binding, table, options)
-    raw = "__specc_raw"
+    found = describe_source(con, spec, binding, options)
+    plan = plan_load(spec, binding, found, options, RAW_VIEW)
     try:
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {identifier(raw)} AS SELECT * FROM {source_sql}", parameters)
-        found = {row[0]: row[1] for row in con.execute(f"DESCRIBE {identifier(raw)}").fetchall()}
-    except duckdb.Error as exc:
-        raise _read_error(binding, exc) from None
-    has_file_names = len(binding.files) > 1 and "filename" in found and table.column("filename") is None
-    if has_file_names:
-        found.pop("filename")
-    columns = _columns(spec, table, binding, found, options)
-    try:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS "
-                    f"{_load_sql(table, raw, columns, has_file_names)}")
-        con.execute(f"DROP VIEW {identifier(raw)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS {plan.select}")
+        con.execute(f"DROP VIEW {identifier(RAW_VIEW)}")
         counted = f"count(*) FILTER (WHERE {identifier(CURRENT_COLUMN)}), count(*) FILTER (WHERE {identifier(TIED_COLUMN)})"
         rows, current, tied = con.execute(
             f"SELECT count(*), {counted if table.latest is not None else 'NULL, 0'} FROM {identifier(binding.table)}"
         ).fetchall()[0]
     except duckdb.Error as exc:
         raise _read_error(binding, exc) from None
+    return BoundTable(binding, rows, file_hash(binding.files), plan.flagged, plan.has_file_names, plan.verified,
+                      current, tied)
+
+
+def describe_source(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Binding, options: ReadOptions) -> dict:
+    """The files' columns and DuckDB types, read into the view `RAW_VIEW` (for Parquet only
+    the footers are read here); a broken or empty file is a UsageError at its place."""
+    if binding.problem is not None:
+        raise binding.problem
+    table = spec.tables[binding.table]
+    empty = [f for f in binding.files if os.path.getsize(f) == 0 or _only_blank_lines(f)]
+    if empty:
+        raise UsageError(f"the file for table `{binding.table}` is empty (not even a header)", where=empty[0])
+    source_sql, parameters = _source(con, binding, table, options)
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {identifier(RAW_VIEW)} AS SELECT * FROM {source_sql}", parameters)
+        return {row[0]: row[1] for row in con.execute(f"DESCRIBE {identifier(RAW_VIEW)}").fetchall()}
+    except duckdb.Error as exc:
+        raise _read_error(binding, exc) from None
+
+
+def plan_load(spec: CheckedSpec, binding: Binding, found: dict, options: ReadOptions, raw: str,
+              numbered: bool = False) -> LoadPlan:
+    """The load statement over `raw` (a view with the columns `found`, of those DuckDB types;
+    `numbered`: it has `__specc_row` already), or a UsageError naming what does not match."""
+    table = spec.tables[binding.table]
+    found = dict(found)
+    has_file_names = len(binding.files) > 1 and "filename" in found and table.column("filename") is None
+    if has_file_names:
+        found.pop("filename")
+    columns = _columns(spec, table, binding, found, options)
     flagged = tuple(c.name for c in columns if c.flagged)
     verified = tuple(c.name for c in columns if not c.flagged and c.name in found and binding.format not in TEXT_FORMATS)
-    return BoundTable(binding, rows, file_hash(binding.files), flagged, has_file_names, verified, current, tied)
+    return LoadPlan(_load_sql(table, raw, columns, has_file_names, numbered=numbered), flagged, verified, has_file_names)
 
 
 def compiled_load(spec: CheckedSpec, name: str) -> tuple[str, tuple[str, ...]]:
@@ -116,9 +146,11 @@ def compiled_load(spec: CheckedSpec, name: str) -> tuple[str, tuple[str, ...]]:
     return sql, tuple(c.name for c in columns if c.flagged)
 
 
-def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool, raw_is_sql: bool = False) -> str:
+def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool, raw_is_sql: bool = False,
+              numbered: bool = False) -> str:
     casts = [f"{c.cast} AS {identifier(_cast_alias(c.name))}" for c in columns if c.cast is not None]
-    inner = (f"SELECT row_number() OVER () AS {identifier(ROW_COLUMN)}, *"
+    number = "" if numbered else f"row_number() OVER () AS {identifier(ROW_COLUMN)}, "
+    inner = (f"SELECT {number}*"
              + "".join(f", {cast}" for cast in casts) + f" FROM {raw if raw_is_sql else identifier(raw)}")
     projections = [f"{identifier(ROW_COLUMN)}"]
     for column in columns:

@@ -27,7 +27,7 @@ from .checks.base import (Check, GroupCheck, MetricCheck, Plan, RawSqlCheck, Rel
 from .diagnostics import UsageError
 from .drift.compare import apply_baseline, is_drift_metric, not_evaluated
 from .drift.distributions import label_distributions
-from .engines import open_engine
+from .engines import QUARANTINES_FILES, open_engine
 from .engines.duckdb_engine import DuckDBEngine
 from .execution import Grouping, Joined, RowScan, TablePlan, TablePlanner
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
@@ -155,9 +155,9 @@ def run(spec: CheckedSpec, bindings: dict[str, Binding], options: RunOptions = R
         raise UsageError(f"no data for table{'s' if len(missing) > 1 else ''} {', '.join(f'`{m}`' for m in missing)}; "
                          f"bind with `--data DIR` (files named after tables) or `--data TABLE=PATH`")
     files = [name for name, b in bindings.items() if b.format != "table" and name in spec.tables]
-    if options.quarantine is not None and options.engine != "duckdb" and files:
+    if options.quarantine is not None and options.engine not in QUARANTINES_FILES and files:
         raise UsageError(f"`--quarantine` on `--engine {options.engine}` writes tables beside bound tables, and "
-                         f"{', '.join(f'`{f}`' for f in files)} came from files: check files on DuckDB to "
+                         f"{', '.join(f'`{f}`' for f in files)} came from files: check files on DuckDB or Spark to "
                          "quarantine them, or bind tables (`--data TABLE=table:SCHEMA.NAME`)")
     state = _Run(spec, options, open_engine(options.engine, options.connect, options.threads, options.memory_limit,
                                             options.scratch))

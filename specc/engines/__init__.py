@@ -15,6 +15,10 @@ ENGINES = {
     "spark": "specc.engines.spark_engine:SparkEngine",
 }
 
+# Engines that write quarantine *files* for inputs that came from files; the others write
+# quarantine tables beside bound tables only (docs/engines.md).
+QUARANTINES_FILES = ("duckdb", "spark")
+
 
 def engine_class(name: str):
     module_name, _, attribute = ENGINES[name].partition(":")

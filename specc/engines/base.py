@@ -22,8 +22,9 @@ No engine ever returns data rows beyond counts, samples and the metrics' small c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence
 
 from ..diagnostics import UsageError
 
@@ -79,9 +80,49 @@ def plain_value(value):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, list):
         return [plain_value(v) for v in value]
+    if isinstance(value, dict):  # a record, read back from a PostgreSQL composite type
+        return {k: plain_value(v) for k, v in value.items()}
     if isinstance(value, tuple) and hasattr(value, "asDict"):  # a Spark Row
         return {k: plain_value(v) for k, v in value.asDict().items()}
     return value
+
+
+@dataclass(frozen=True)
+class Written:
+    """One DuckDB statement as an engine other than DuckDB runs it."""
+
+    sql: str
+    order: tuple[str | int, ...]  # which parameter each numbered placeholder takes: a position, or a name
+    tables: tuple[str, ...] = ()  # the tables it names, CTEs aside (Spark refuses any but the bound ones)
+
+
+def parsed(sql: str, dialect: str):
+    """The DuckDB statement as a sqlglot tree, in forms `dialect` has (specc.dialects.portable)."""
+    import sqlglot
+
+    from .. import dialects
+
+    try:
+        return dialects.portable(sqlglot.parse_one(sql, read="duckdb"), dialect)
+    except sqlglot.errors.ParseError as exc:
+        raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
+
+
+def number_parameters(tree, placeholder: Callable[[int], Any]) -> tuple[str | int, ...]:
+    """Replace each `?` and `$name` of `tree` by `placeholder(n)`, numbered from 1 in order of
+    first use (a name used twice keeps one number); returns which parameter each number takes."""
+    from sqlglot import exp
+
+    order: list[str | int] = []
+    positional = 0
+    for node in list(tree.find_all(exp.Placeholder, bfs=False)):
+        named = node.name not in ("", "?")
+        key = node.name if named else positional
+        positional += 0 if named else 1
+        if key not in order:
+            order.append(key)
+        node.replace(placeholder(order.index(key) + 1))
+    return tuple(order)
 
 
 class StatementError(UsageError):
@@ -101,8 +142,8 @@ class ServerEngineParts:
         return bound
 
     def copy_to_parquet(self, select_sql: str, path: Path) -> None:
-        """Refused before the run starts (specc.runner): files are quarantined on DuckDB."""
-        raise UsageError(f"quarantine files are written by the DuckDB engine; on {self.title}, bind tables "
+        """Refused before the run starts (specc.runner): files are quarantined on DuckDB or Spark."""
+        raise UsageError(f"quarantine files are written by the DuckDB and Spark engines; on {self.title}, bind tables "
                          "(`--data T=table:schema.name`) and the quarantine is written back as tables")
 
 

@@ -13,17 +13,15 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
-import sqlglot
+from psycopg.types.composite import CompositeInfo, register_composite
 from sqlglot import exp
 
-from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier
-from .base import Result, ServerEngineParts, StatementError, plain_value
+from .base import Result, ServerEngineParts, StatementError, Written, number_parameters, parsed, plain_value
 
 # DuckDB's names for PostgreSQL's types, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int8": "BIGINT", "int4": "INTEGER",
@@ -32,12 +30,6 @@ _AS_DUCKDB = {"text": "VARCHAR", "varchar": "VARCHAR", "bpchar": "VARCHAR", "int
               "jsonb": "JSON"}
 _AS_POSTGRES = {"VARCHAR": "text", "BIGINT": "bigint", "INTEGER": "integer", "DOUBLE": "double precision",
                 "BOOLEAN": "boolean", "TIMESTAMP": "timestamp", "HUGEINT": "numeric", "DATE": "date"}
-
-
-@dataclass(frozen=True)
-class _Written:
-    sql: str
-    order: tuple[str | int, ...]  # which parameter each `$n` takes: a position, or a name
 
 
 class PostgresEngine(ServerEngineParts):
@@ -51,28 +43,18 @@ class PostgresEngine(ServerEngineParts):
         except psycopg.Error as exc:
             raise UsageError(f"cannot connect to PostgreSQL: {str(exc).strip().splitlines()[0]}") from None
         self.connection.execute("SET TimeZone = 'UTC'")  # timestamps are UTC instants (specc.casts)
-        self._written: dict[str, _Written] = {}
+        self._written: dict[str, Written] = {}
         self._local = None  # the DuckDB that reads and casts delivered files
+        self._composites = 0  # composite types made for records, numbered
 
     # ---- statements ----------------------------------------------------------------------
 
-    def write(self, sql: str) -> _Written:
+    def write(self, sql: str) -> Written:
         """`sql` in PostgreSQL, with `?` and `$name` as numbered `$n` (psycopg's raw cursor)."""
         if sql not in self._written:
-            try:
-                tree = dialects.portable(sqlglot.parse_one(sql, read="duckdb"), "postgres")
-            except sqlglot.errors.ParseError as exc:
-                raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
-            order: list[str | int] = []
-            positional = 0
-            for node in list(tree.find_all(exp.Placeholder, bfs=False)):
-                named = node.name not in ("", "?")
-                key = node.name if named else positional
-                positional += 0 if named else 1
-                if key not in order:
-                    order.append(key)
-                node.replace(exp.Var(this=f"${order.index(key) + 1}"))
-            self._written[sql] = _Written(tree.sql(dialect="postgres"), tuple(order))
+            tree = parsed(sql, "postgres")
+            order = number_parameters(tree, lambda n: exp.Var(this=f"${n}"))
+            self._written[sql] = Written(tree.sql(dialect="postgres"), order)
         return self._written[sql]
 
     def execute(self, sql: str, parameters=()):
@@ -140,16 +122,25 @@ class PostgresEngine(ServerEngineParts):
         return bound
 
     def _copy_in(self, table: str) -> None:
-        """The loaded table, as DuckDB cast it, into a temporary table of the same name."""
+        """The loaded table, as DuckDB cast it, into a temporary table of the same name. A column
+        holding records travels as JSON and becomes an array of composite types (docs/engines.md)."""
         local = self._local.con
-        described = local.execute(f"DESCRIBE {identifier(table)}").fetchall()
-        columns, values = [], []
-        for name, kind, *_ in described:
-            columns.append(f"{identifier(name)} {_postgres_type(kind, name)}")
-            values.append(_array_text(identifier(name)) if kind.endswith("[]") else identifier(name))
+        relation = local.sql(f"SELECT * FROM {identifier(table)}")
+        columns, values, records = [], [], {}
+        for name, kind in zip(relation.columns, relation.types):
+            column = identifier(name)
+            if _holds_records(kind):
+                records[name] = self._postgres_type(kind, name)
+                columns.append(f"{column} jsonb")
+                values.append(f"to_json({column})")
+            else:
+                columns.append(f"{column} {self._postgres_type(kind, name)}")
+                values.append(_array_text(column) if kind.id == "list" else column)
+        staged = identifier(f"__specc_staged_{table}") if records else identifier(table)
         self.execute(f"DROP TABLE IF EXISTS {identifier(table)}")
         try:
-            self.connection.execute(f"CREATE TEMP TABLE {identifier(table)} ({', '.join(columns)})")
+            self.connection.execute(f"DROP TABLE IF EXISTS {staged}")
+            self.connection.execute(f"CREATE TEMP TABLE {staged} ({', '.join(columns)})")
         except psycopg.Error as exc:
             raise StatementError(_message(exc)) from None
         handle, path = tempfile.mkstemp(suffix=".csv")
@@ -157,16 +148,59 @@ class PostgresEngine(ServerEngineParts):
         try:
             local.execute(f"COPY (SELECT {', '.join(values)} FROM {identifier(table)}) TO '{path}' "
                           "(FORMAT csv, HEADER false)")
-            with self.connection.cursor() as cursor, cursor.copy(f"COPY {identifier(table)} FROM STDIN (FORMAT csv)") as copy:
+            with self.connection.cursor() as cursor, cursor.copy(f"COPY {staged} FROM STDIN (FORMAT csv)") as copy:
                 with open(path, "rb") as source:
                     for chunk in iter(lambda: source.read(1 << 20), b""):
                         copy.write(chunk)
+            if records:
+                self._from_json(table, staged, relation.columns, records)
             self.connection.execute(f"ANALYZE {identifier(table)}")
         except psycopg.Error as exc:
             raise StatementError(_message(exc)) from None
         finally:
             os.unlink(path)
             local.execute(f"DROP TABLE {identifier(table)}")
+
+    def _from_json(self, table: str, staged: str, names: list[str], records: dict[str, str]) -> None:
+        """The staged JSON columns as their composite types: `jsonb_populate_record` converts a
+        JSON array of objects (nested ones too) into the declared array type, item by item,
+        keeping each value's type and every NULL; a one-field wrapper type carries the column."""
+        selected = []
+        for name in names:
+            column = identifier(name)
+            if name not in records:
+                selected.append(column)
+                continue
+            wrapper = self._composite({"v": records[name]})
+            selected.append(f"(jsonb_populate_record(NULL::{wrapper}, jsonb_build_object('v', {column}))).v AS {column}")
+        self.connection.execute(f"CREATE TEMP TABLE {identifier(table)} AS SELECT {', '.join(selected)} FROM {staged}")
+        self.connection.execute(f"DROP TABLE {staged}")
+
+    def _postgres_type(self, kind, name: str) -> str:
+        """PostgreSQL's type for a DuckDB type; a record (STRUCT) is a composite type made for it."""
+        if kind.id == "list":
+            return self._postgres_type(kind.child, name) + "[]"
+        if kind.id == "struct":
+            return self._composite({field: self._postgres_type(of, name) for field, of in kind.children})
+        if str(kind).startswith("DECIMAL"):
+            return "numeric"
+        if str(kind) not in _AS_POSTGRES:
+            raise StatementError(f"column `{name}` is of type {kind}, which specc does not copy into PostgreSQL")
+        return _AS_POSTGRES[str(kind)]
+
+    def _composite(self, fields: dict[str, str]) -> str:
+        """A composite type of the session (in `pg_temp`, so the role needs no CREATE anywhere),
+        read back as a dict, as DuckDB returns a STRUCT."""
+        self._composites += 1
+        name = f"pg_temp.{identifier(f'__specc_record_{self._composites}')}"
+        attributes = ", ".join(f"{identifier(field)} {kind}" for field, kind in fields.items())
+        try:
+            self.connection.execute(f"CREATE TYPE {name} AS ({attributes})")
+            info = CompositeInfo.fetch(self.connection, name)
+        except psycopg.Error as exc:
+            raise StatementError(_message(exc)) from None
+        register_composite(info, self.connection, make_object=lambda values, info: dict(zip(info.field_names, values)))
+        return name
 
     # ---- results ---------------------------------------------------------------------------
 
@@ -189,14 +223,10 @@ class PostgresEngine(ServerEngineParts):
             self._local.close()
 
 
-def _postgres_type(kind: str, name: str) -> str:
-    if kind.endswith("[]"):
-        return _postgres_type(kind[:-2], name) + "[]"
-    if kind.startswith("DECIMAL"):
-        return "numeric"
-    if kind not in _AS_POSTGRES:
-        raise StatementError(f"column `{name}` is of type {kind}, which specc does not copy into PostgreSQL")
-    return _AS_POSTGRES[kind]
+def _holds_records(kind) -> bool:
+    if kind.id == "struct":
+        return True
+    return kind.id == "list" and _holds_records(kind.child)
 
 
 def _array_text(column: str) -> str:

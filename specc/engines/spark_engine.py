@@ -1,14 +1,17 @@
 """Spark (PySpark): the same statements, written in Spark SQL by sqlglot.
 
-Files are read and cast by specc's own reader (`specc.load`, in a private DuckDB) so every
-value has exactly the type, flags and row number it has on DuckDB; the result is handed to
-Spark as one Parquet file and bound as a temporary view. Intermediate results are temporary
+Parquet is read by Spark itself with specc's exact casts where Spark reads every declared
+column as DuckDB does (`specc.engines.spark_files`); other files are read and cast by specc's
+own reader (`specc.load`, in a private DuckDB), so every value has exactly the type, flags
+and row number it has on DuckDB, and handed to Spark as one Parquet file, bound as a
+temporary view. Intermediate results are temporary
 views over locally checkpointed frames, so each is computed once. After `lock_down`, every
 statement may name only these views (and its own CTEs): a raw SQL rule cannot reach a
 catalog table, a file (`parquet.`/path``) or the JVM (`reflect`, `java_method`).
 
 `connect` is a master (`local[2]`, `spark://host:7077`, `yarn`) or a Spark Connect URL
-(`sc://host:15002`); without it, Spark runs in process with two threads.
+(`sc://host:15002`); without it, Spark runs in process with two threads — or, under
+`spark-submit`, on the master `--master` gave (docs/engines.md, "On a cluster").
 """
 
 from __future__ import annotations
@@ -16,17 +19,15 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import sqlglot
 from pyspark.sql import SparkSession
 from sqlglot import exp
 
-from .. import dialects
 from ..diagnostics import UsageError
 from ..sqlsafe import identifier, literal
-from .base import Result, ServerEngineParts, StatementError, plain_value
+from .base import Result, ServerEngineParts, StatementError, Written, number_parameters, parsed, plain_value
 
 # Spark's simple type names as DuckDB's, so `DESCRIBE` reads as it does on DuckDB.
 _AS_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "smallint": "SMALLINT",
@@ -34,13 +35,6 @@ _AS_DUCKDB = {"string": "VARCHAR", "bigint": "BIGINT", "int": "INTEGER", "smalli
               "timestamp_ntz": "TIMESTAMP", "date": "DATE", "void": "VARCHAR"}
 # Functions that reach outside the bound views: the JVM, or files by name.
 _REFUSED_FUNCTIONS = {"reflect", "java_method", "try_reflect", "read_files"}
-
-
-@dataclass(frozen=True)
-class _Written:
-    sql: str
-    order: tuple[str | int, ...]  # which parameter each `:pN` takes: a position, or a name
-    tables: tuple[str, ...]  # the tables the statement names, CTEs aside
 
 
 def _duckdb_type(spark_type: str) -> str:
@@ -59,8 +53,10 @@ class SparkEngine(ServerEngineParts):
     def __init__(self, connect: str | None = None, session=None):
         if session is None:
             builder = SparkSession.builder.appName("specc")
-            builder = builder.remote(connect) if connect and connect.startswith("sc://") \
-                else builder.master(connect or "local[2]")
+            if connect and connect.startswith("sc://"):
+                builder = builder.remote(connect)
+            elif connect or not submitted():
+                builder = builder.master(connect or "local[2]")
             for key, value in {**session_settings(), "spark.ui.showConsoleProgress": "false"}.items():
                 builder = builder.config(key, value)
             try:
@@ -75,33 +71,22 @@ class SparkEngine(ServerEngineParts):
         self._folder = Path(tempfile.mkdtemp(prefix="specc-spark-"))
         self._views: set[str] = set()
         self._locked = False
-        self._written: dict[str, _Written] = {}
+        self._written: dict[str, Written] = {}
         self._local = None  # the DuckDB that reads and casts delivered files
 
     # ---- statements ----------------------------------------------------------------------
 
-    def write(self, sql: str) -> _Written:
+    def write(self, sql: str) -> Written:
         if sql not in self._written:
-            try:
-                tree = dialects.portable(sqlglot.parse_one(sql, read="duckdb"), "spark").transform(_spark_node)
-            except sqlglot.errors.ParseError as exc:
-                raise StatementError(f"cannot read this statement: {str(exc).splitlines()[0]}") from None
-            order: list[str | int] = []
-            positional = 0
-            for node in list(tree.find_all(exp.Placeholder, bfs=False)):
-                named = node.name not in ("", "?")
-                key = node.name if named else positional
-                positional += 0 if named else 1
-                if key not in order:
-                    order.append(key)
-                node.replace(exp.Placeholder(this=f"p{order.index(key) + 1}"))
+            tree = parsed(sql, "spark").transform(_spark_node)
+            order = number_parameters(tree, lambda n: exp.Placeholder(this=f"p{n}"))  # `:pN`
             ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
             tables = tuple(sorted({".".join(p.name for p in t.parts).lower() for t in tree.find_all(exp.Table)
                                    if t.name and t.name.lower() not in ctes or t.args.get("db")}))
             refused = {f.name.lower() for f in tree.find_all(exp.Anonymous)} & _REFUSED_FUNCTIONS
             if refused:
                 tables = tables + tuple(f"function {name}" for name in sorted(refused))
-            self._written[sql] = _Written(tree.sql(dialect="spark"), tuple(order), tables)
+            self._written[sql] = Written(tree.sql(dialect="spark"), order, tables)
         return self._written[sql]
 
     def _frame(self, sql: str, parameters=()):
@@ -151,15 +136,45 @@ class SparkEngine(ServerEngineParts):
 
         if self._local is None:
             self._local = DuckDBEngine()
+        if binding.format == "parquet" and binding.reader is None:
+            from .spark_files import read_parquet
+
+            bound = read_parquet(self, self._local.con, spec, binding, overrides)
+            if bound is not None:
+                return bound
         bound = load_table(self._local.con, spec, binding, overrides)
         path = self._folder / f"{len(self._views)}.parquet"
         self._local.con.execute(f"COPY {identifier(binding.table)} TO {literal(str(path))} (FORMAT parquet)")
         self._local.con.execute(f"DROP TABLE {identifier(binding.table)}")
-        self.spark.read.parquet(str(path)).createOrReplaceTempView(binding.table)
-        self._views.add(binding.table.lower())
+        self.bind_frame(binding.table, self.spark.read.parquet(str(path)))
         return bound
 
+    def bind_frame(self, name: str, frame) -> None:
+        """`frame` as the temporary view `name`, one a statement may read after `lock_down`."""
+        frame.createOrReplaceTempView(name)
+        self._views.add(name.lower())
+
     # ---- results ---------------------------------------------------------------------------
+
+    def copy_to_parquet(self, select_sql: str, path: Path) -> None:
+        """One Parquet file at `path`, rows in the statement's order: Spark writes a folder of
+        part files, so one partition is written beside `path` and its one part file renamed
+        into place (never a half-written file). `path` must be a folder every executor and this
+        process share (on one machine, any folder)."""
+        frame = self._frame(select_sql)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        try:
+            frame.coalesce(1).write.mode("overwrite").parquet(str(staging / "out"))
+            parts = sorted((staging / "out").glob("part-*.parquet"))
+            if len(parts) != 1:
+                raise StatementError(f"Spark wrote {len(parts)} part files for {path.name}, not one")
+            os.replace(parts[0], path)
+        except StatementError:
+            raise
+        except Exception as exc:
+            raise StatementError(_message(exc)) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
     def write_table(self, select_sql: str, name: str) -> None:
         frame = self._frame(select_sql)
@@ -196,7 +211,10 @@ def _created(sql: str) -> tuple[str, str] | None:
 
 
 def _spark_node(node: exp.Expression) -> exp.Expression:
-    """What Spark SQL lacks that sqlglot writes through."""
+    """What Spark SQL lacks that sqlglot writes through, or plans badly."""
+    if isinstance(node, exp.In) and node.args.get("query") is not None \
+            and not isinstance(node.find_ancestor(exp.Where, exp.Join, exp.Select), (exp.Where, exp.Join)):
+        return _membership(node) or node  # in a filter, Spark plans IN as a semi join itself
     if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
         node.set("materialized", None)  # a hint to DuckDB only; Spark plans a CTE itself
     if isinstance(node, exp.Anonymous) and node.name.lower() == "regexp_split_to_array":
@@ -238,15 +256,69 @@ def _subscripts_in_step(select: exp.Select) -> None:
     select.append("laterals", lateral)
 
 
+def submitted() -> bool:
+    """Started by `spark-submit` (which starts the JVM first and hands Python its gateway):
+    then the master is the one `--master` gave, not local mode."""
+    return "PYSPARK_GATEWAY_PORT" in os.environ
+
+
+def _membership(node: exp.In) -> exp.Expression | None:
+    """`t1.x IN (SELECT c FROM t2 WHERE w)` as `EXISTS (SELECT 1 FROM t2 WHERE w AND c = t1.x)`,
+    with IN's NULLs kept (NULL for a NULL x, or for no match when the list holds a NULL).
+
+    Written as IN in a select list (a reference check's flag), Spark must plan a NULL-aware
+    existence join: a nested loop over both tables, 1M × 333k comparisons in the benchmark.
+    The correlated EXISTS is an equi-join Spark hashes. Only the simple shape is rewritten: one
+    column of one table, and an outer value qualified by its table (so it cannot be read as
+    the inner table's column of the same name)."""
+    query = node.args["query"]
+    select = query.this if isinstance(query, exp.Subquery) else query
+    if not isinstance(select, exp.Select) or len(select.expressions) != 1 \
+            or any(select.args.get(k) for k in ("joins", "group", "having", "limit", "distinct", "order", "with")):
+        return None
+    source, column, value = select.args["from_"].this, select.expressions[0], node.this
+    if not isinstance(source, exp.Table) or not isinstance(column, exp.Column) \
+            or not isinstance(value, exp.Column) or not value.table:
+        return None
+    inner = "__member"
+    own_names = {"", source.name, source.alias_or_name}
+
+    def requalified(expression: exp.Expression) -> exp.Expression:
+        return expression.copy().transform(
+            lambda n: exp.column(n.name, table=inner, quoted=True) if isinstance(n, exp.Column) and n.table in own_names
+            else n)
+
+    item = requalified(column)
+    where = select.args.get("where")
+    condition = requalified(where.this) if where is not None else exp.true()
+
+    def exists(test: exp.Expression) -> exp.Expression:
+        table = source.copy()
+        table.set("alias", exp.TableAlias(this=exp.to_identifier(inner, quoted=True)))
+        return exp.Exists(this=exp.select("1").from_(table).where(exp.and_(condition.copy(), test)))
+
+    guarded = any(isinstance(c, exp.Not) and isinstance(c.this, exp.Is) and c.this.this == column
+                  for c in (where.this.flatten() if where is not None and isinstance(where.this, exp.And)
+                            else [where.this] if where is not None else []))
+    case = exp.case().when(exp.Is(this=value.copy(), expression=exp.null()), exp.null()) \
+        .when(exists(exp.EQ(this=item.copy(), expression=value.copy())), exp.true())
+    if not guarded:  # the list may hold a NULL: no match is then unknown, as IN says
+        case = case.when(exists(exp.Is(this=item.copy(), expression=exp.null())), exp.null())
+    return exp.Paren(this=case.else_(exp.false()))
+
+
 def session_settings() -> dict[str, str]:
     """What a session needs so Spark computes what DuckDB does: UTC wall clock, NULL (not an
-    error) for a division by zero or a failed cast, NULL (not -1) for the size of a NULL list,
-    no cap on a recursive CTE's steps and rows (span matching takes one step per candidate
-    pair of a unit, keeping every step), few shuffle partitions on one machine."""
+    error) for a division by zero or a failed cast, the size of a NULL list NULL (not -1, the
+    legacy answer that comes with ANSI off), no cap on a recursive CTE's steps and rows (span
+    matching takes one step per candidate pair of a unit, keeping every step), few shuffle
+    partitions on one machine."""
     return {"spark.sql.session.timeZone": "UTC", "spark.sql.ansi.enabled": "false",
             "spark.sql.legacy.sizeOfNull": "false",
             "spark.sql.cteRecursionLevelLimit": "-1", "spark.sql.cteRecursionRowLimit": "-1",
-            "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2")}
+            "spark.sql.shuffle.partitions": os.environ.get("SPECC_SPARK_PARTITIONS", "2"),
+            # a timestamp written as DuckDB writes it (INT96 is Spark's legacy default)
+            "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS"}
 
 
 def _message(exc: Exception) -> str:

@@ -1,4 +1,5 @@
-"""One throwaway PostgreSQL server per test session (`make test-engines`), with the role a
+"""One throwaway PostgreSQL server and one local SparkSession per test session (`make
+test-engines`); the server has the role a
 run should use: it can log in, make temporary tables, and read the tables it is granted.
 
 The tests here are marked `engines` and left out of a plain `pytest` (see pyproject.toml)."""
@@ -47,3 +48,19 @@ def postgres():
 def postgres_url(postgres):
     """Connect as the restricted role, never as the superuser."""
     return postgres.url(RUNNER)
+
+
+@pytest.fixture(scope="session")
+def spark(tmp_path_factory):
+    from pyspark.sql import SparkSession
+
+    from specc.engines.spark_engine import session_settings
+
+    builder = SparkSession.builder.master("local[2]").appName("specc-tests")
+    warehouse = str(tmp_path_factory.mktemp("spark-warehouse"))
+    for key, value in {**session_settings(), "spark.ui.showConsoleProgress": "false",
+                       "spark.sql.warehouse.dir": warehouse}.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    yield session
+    session.stop()

@@ -82,3 +82,13 @@ def test_the_quarantine_of_a_bound_table_is_written_back_beside_it(tmp_path, pos
         violating = admin.execute("SELECT specc_row, id, specc_violations FROM delivery.t_violating").fetchall()
     assert clean == [(1, "a"), (3, "c")]
     assert violating == [(2, "b", ["no_b"])]
+
+
+def test_quarantine_files_are_refused_on_postgres_before_connecting(tmp_path):
+    spec = tmp_path / "raw.aspec"
+    spec.write_text(RAW_SPEC.format(query="select 1 where false"))
+    (tmp_path / "t.csv").write_text("id\na\n")
+    result = CliRunner().invoke(cli, ["check", str(spec), "--data", str(tmp_path), "--engine", "postgres", "--connect",
+                                      "postgresql://nobody@127.0.0.1:1/none", "--quarantine", str(tmp_path / "q")])
+    assert result.exit_code == 2
+    assert "`t` came from files: check files on DuckDB or Spark to quarantine them" in result.output

@@ -58,3 +58,27 @@ def test_lower_in_the_c_locale_leaves_accented_capitals(postgres):
     finally:
         engine.close()
     assert duckdb.connect().execute("SELECT lower('ÉTÉ')").fetchone()[0] == "été"
+
+
+RECORDS = """SELECT * FROM (VALUES
+    (1, [{'id': 'r1', 'text': 'a "quoted", comma', 'score': CAST(0.1 AS DOUBLE), 'at': TIMESTAMP '2024-03-10 02:30:00',
+          'tags': ['x', NULL], 'by': {'name': 'ann', 'seen': true}}, NULL]),
+    (2, []),
+    (3, NULL)) AS t(k, responses)"""
+
+
+def test_a_list_of_records_arrives_as_an_array_of_composite_types(engine):
+    """Nested records, a NULL item, an empty and a NULL list, quotes and commas, a double and a
+    timestamp: the same values back from PostgreSQL as from DuckDB, and a record's field by name."""
+    from specc.engines.duckdb_engine import DuckDBEngine
+
+    local = DuckDBEngine()
+    local.con.execute(f"CREATE TABLE records AS {RECORDS}")
+    expected = local.con.execute("SELECT k, responses, list_transform(responses, lambda r: r.by.name) "
+                                 "FROM records ORDER BY k").fetchall()
+    engine._local = local
+    engine._copy_in("records")
+    found = engine.execute("SELECT k, responses, list_transform(responses, lambda r: r.by.name) "
+                           "FROM records ORDER BY k").fetchall()
+    assert found == expected
+    assert found[0][2] == ["ann", None] and found[1][1:] == ([], [])
