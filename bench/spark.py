@@ -36,7 +36,8 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1M", help="annotation rows per delivery, e.g. 1M or 200k")
-    parser.add_argument("--rounds", type=int, default=1, help="timed runs of each engine per size")
+    parser.add_argument("--rounds", type=int, default=1, help="timed runs of each engine per size "
+                        "(0: time the runs that check the figures agree)")
     parser.add_argument("--cache", type=Path, default=Path(os.environ.get(
         "SPECC_BENCH_CACHE", Path.home() / ".cache" / "specc-bench")))
     parser.add_argument("--driver-memory", default="4g", help="the Spark driver's heap (local mode: all of Spark)")
@@ -51,8 +52,10 @@ def main() -> None:
     rows = []
     for size in args.sizes.split(","):
         data = delivery(args.cache, size.strip())
-        agree(data)
-        measures = {engine: [] for engine in ENGINES}
+        first = agree(data)
+        # --rounds 0: the agreeing runs are the timed ones (one run each, for the 10M delivery,
+        # where a second Spark run would take as long again)
+        measures = {engine: [] if args.rounds else [first[engine]] for engine in ENGINES}
         for round_ in range(args.rounds):
             for engine in (list(ENGINES) if round_ % 2 == 0 else list(reversed(ENGINES))):
                 measures[engine].append(measure(command("specc", data) + list(ENGINES[engine]), Path(os.devnull)))
@@ -60,30 +63,22 @@ def main() -> None:
     print_table(rows, args)
 
 
-def agree(data: Path) -> None:
-    """Both engines once; stop unless every figure is equal."""
+def agree(data: Path) -> dict[str, Measure]:
+    """Both engines once, measured; stop unless every figure is equal."""
     figures = _module("figures")
-    found = {}
+    found, measured = {}, {}
     with tempfile.TemporaryDirectory() as scratch:
         for engine, arguments in ENGINES.items():
             out = Path(scratch) / f"{engine}.json"
-            exit_code = run_once(command("specc", data) + list(arguments), out)
-            found[engine] = figures.from_report(json.loads(out.read_text(encoding="utf-8")), exit_code)
+            measured[engine] = measure(command("specc", data) + list(arguments), out)
+            found[engine] = figures.from_report(json.loads(out.read_text(encoding="utf-8")), measured[engine].exit_code)
     problems = figures.differences(found["duckdb"], found["spark"])
     if problems:
         sys.exit("Spark's figures differ from DuckDB's:\n  " + "\n  ".join(problems[:40]))
     checks = found["duckdb"]["checks"]
     print(f"{data.name}: Spark and DuckDB agree on {len(checks)} checks, 2 metrics, resubmissions and compliance "
           f"({sum(c['violations'] for c in checks.values()):,} violations)", flush=True)
-
-
-def run_once(argv: list[str], out: Path) -> int:
-    with open(out, "wb") as stdout:
-        finished = subprocess.run(argv, stdout=stdout, stderr=subprocess.PIPE)
-    if finished.returncode not in (0, 1):
-        sys.exit(f"{' '.join(argv)} failed with exit code {finished.returncode}:\n"
-                 f"{finished.stderr.decode('utf-8', 'replace')[-2000:]}")
-    return finished.returncode
+    return measured
 
 
 def measure(argv: list[str], out: Path) -> Measure:
