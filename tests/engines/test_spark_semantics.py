@@ -7,7 +7,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from specc.engines.spark_engine import SparkEngine
+pytest.importorskip("pyspark")  # the engines extra: `make test` collects this module without it
+
+from specc.engines.spark_engine import SparkEngine  # noqa: E402
 
 pytestmark = pytest.mark.engines
 
