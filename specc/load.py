@@ -122,7 +122,8 @@ def plan_load(spec: CheckedSpec, binding: Binding, found: dict, options: ReadOpt
     columns = _columns(spec, table, binding, found, options)
     flagged = tuple(c.name for c in columns if c.flagged)
     verified = tuple(c.name for c in columns if not c.flagged and c.name in found and binding.format not in TEXT_FORMATS)
-    return LoadPlan(_load_sql(table, raw, columns, has_file_names, numbered=numbered), flagged, verified, has_file_names)
+    sql = _load_sql(table, raw, columns, has_file_names, numbered=numbered, rereadable=binding.format == "parquet")
+    return LoadPlan(sql, flagged, verified, has_file_names)
 
 
 def compiled_load(spec: CheckedSpec, name: str) -> tuple[str, tuple[str, ...]]:
@@ -147,7 +148,7 @@ def compiled_load(spec: CheckedSpec, name: str) -> tuple[str, tuple[str, ...]]:
 
 
 def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names: bool, raw_is_sql: bool = False,
-              numbered: bool = False) -> str:
+              numbered: bool = False, rereadable: bool = False) -> str:
     casts = [f"{c.cast} AS {identifier(_cast_alias(c.name))}" for c in columns if c.cast is not None]
     number = "" if numbered else f"row_number() OVER () AS {identifier(ROW_COLUMN)}, "
     inner = (f"SELECT {number}*"
@@ -164,14 +165,14 @@ def _load_sql(table: ast.Table, raw: str, columns: list[_Column], has_file_names
     select = f"SELECT {', '.join(projections)} FROM ({inner})"
     if table.latest is None:
         return select
-    return _with_current(table, select)
+    return _with_current(table, select, materialized=not rereadable)
 
 
 def _cast_alias(name: str) -> str:
     return f"__specc_cast__{name}"
 
 
-def _with_current(table: ast.Table, select: str) -> str:
+def _with_current(table: ast.Table, select: str, materialized: bool = True) -> str:
     """Mark each row current (the latest for its keys) or not, and tied rows.
 
     Only keys with more than one row need resolving, so one aggregation finds them, with the
@@ -180,7 +181,11 @@ def _with_current(table: ast.Table, select: str) -> str:
     A group's latest row is current only if no other row of the group shares its ordering
     value; a tie is never resolved by guessing: all tied rows are marked `tied` and none of
     that group is current. A null ordering value ranks below every other; a group whose
-    ordering values are all null is tied. Null keys form a group, as in a window partition."""
+    ordering values are all null is tied. Null keys form a group, as in a window partition.
+
+    The rows are read twice, for the aggregation and for the join: a Parquet file is read again
+    (its key and ordering columns only, which is cheaper than holding a copy of every row),
+    a text file is parsed and cast once and held (`materialized`)."""
     keys = [identifier(k.text) for k in table.latest_keys]
     order = identifier(table.latest.column.text)
     rows, repeated = '"__specc_rows"', '"__specc_repeated"'
@@ -191,7 +196,7 @@ def _with_current(table: ast.Table, select: str) -> str:
     current = f"coalesce({found} IS NULL OR (NOT {tie} AND {is_latest}), FALSE)"
     tied = f"coalesce({found} = 0 OR ({tie} AND {is_latest}), FALSE)"
     joined = " AND ".join(f"{rows}.{k} IS NOT DISTINCT FROM {repeated}.{k}" for k in keys)
-    return (f"WITH {rows} AS MATERIALIZED ({select}), "
+    return (f"WITH {rows} AS {'' if materialized else 'NOT '}MATERIALIZED ({select}), "
             f"{repeated} AS (SELECT {', '.join(keys)}, max({order}, 2) AS \"__specc_top\", "
             f"count({order}) AS \"__specc_ordered\" FROM {rows} GROUP BY {', '.join(keys)} HAVING count(*) > 1) "
             f"SELECT {rows}.*, {current} AS {identifier(CURRENT_COLUMN)}, {tied} AS {identifier(TIED_COLUMN)} "

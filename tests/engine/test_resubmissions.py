@@ -98,4 +98,11 @@ def test_current_and_tied_rows_follow_the_definition(rows):
         con = duckdb.connect()
         load_table(con, spec, bind_path("answers", str(data / "answers.csv")))
         found = con.execute('SELECT "__specc_current", "__specc_tied" FROM answers ORDER BY "__specc_row"').fetchall()
+        # a Parquet file is read again rather than held: the same answer
+        parquet = str(data / "answers.parquet")
+        con.execute(f"COPY (SELECT item, annotator, version FROM answers ORDER BY \"__specc_row\") TO '{parquet}' (FORMAT parquet)")
+        con.execute("DROP TABLE answers")
+        load_table(con, spec, bind_path("answers", parquet))
+        from_parquet = con.execute('SELECT "__specc_current", "__specc_tied" FROM answers ORDER BY "__specc_row"').fetchall()
     assert found == _by_definition(rows)
+    assert from_parquet == found
