@@ -79,7 +79,7 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
     table = spec.tables[binding.table]
     options = read_options(table).with_overrides(overrides or {})
     found = describe_source(con, spec, binding, options)
-    plan = plan_load(spec, binding, found, options, RAW_VIEW)
+    plan = plan_load(spec, binding, found, options, RAW_VIEW, numbered=_numbered_by_the_file(con, binding, found))
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {identifier(binding.table)} AS {plan.select}")
         con.execute(f"DROP VIEW {identifier(RAW_VIEW)}")
@@ -91,6 +91,23 @@ def load_table(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Bindi
         raise _read_error(binding, exc) from None
     return BoundTable(binding, rows, file_hash(binding.files), plan.flagged, plan.has_file_names, plan.verified,
                       current, tied)
+
+
+def _numbered_by_the_file(con: duckdb.DuckDBPyConnection, binding: Binding, found: dict) -> bool:
+    """Number one Parquet file's rows by their place in it (`file_row_number`), which DuckDB
+    reads in parallel, where `row_number() OVER ()` keeps every row in order on one thread (a
+    second of the load at 10M rows). The same numbers; a file with a column of that name, or
+    several files, are numbered by the window."""
+    if binding.format != "parquet" or binding.reader is not None or len(binding.files) != 1 \
+            or {"file_row_number", ROW_COLUMN} & set(found):
+        return False
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {identifier(RAW_VIEW)} AS SELECT file_row_number + 1 AS "
+                    f"{identifier(ROW_COLUMN)}, * EXCLUDE (file_row_number) "
+                    f"FROM read_parquet([{literal(binding.files[0])}], file_row_number = true)")
+    except duckdb.Error as exc:
+        raise _read_error(binding, exc) from None
+    return True
 
 
 def describe_source(con: duckdb.DuckDBPyConnection, spec: CheckedSpec, binding: Binding, options: ReadOptions) -> dict:

@@ -140,3 +140,36 @@ def test_an_empty_file_says_so(project):
     result = _invoke("check", str(spec_path), "--data", str(data))
     assert result.exit_code == 2
     assert "labels.csv: error: the file for table `labels` is empty (not even a header)" in result.stderr
+
+
+def test_a_parquet_files_rows_are_numbered_by_their_place_in_it(tmp_path):
+    """One Parquet file is numbered by DuckDB's `file_row_number` (read in parallel), several by
+    the window over the scan: either way the numbers are the rows' places, as for the CSV."""
+    import json
+
+    import duckdb
+    from click.testing import CliRunner
+
+    from specc.cli import cli
+
+    spec = tmp_path / "numbered.aspec"
+    spec.write_text("spec numbered\n\ntable answers {\n  id     string  required\n  score  int     >= 0\n}\n",
+                    encoding="utf-8")
+    rows = [("a", 1), ("b", -1), ("c", 2), ("d", -5), ("e", 3)]
+    csv_folder, one, two = tmp_path / "csv", tmp_path / "one", tmp_path / "two"
+    for folder in (csv_folder, one, two):
+        folder.mkdir()
+    (csv_folder / "answers.csv").write_text("id,score\n" + "".join(f"{i},{s}\n" for i, s in rows), encoding="utf-8")
+    con = duckdb.connect()
+    values = ", ".join(f"('{i}', {s})" for i, s in rows)
+    con.execute(f"COPY (SELECT * FROM (VALUES {values}) AS t(id, score)) TO '{one / 'answers.parquet'}' (FORMAT parquet)")
+    for part, chosen in (("1", rows[:3]), ("2", rows[3:])):
+        part_values = ", ".join(f"('{i}', {s})" for i, s in chosen)
+        con.execute(f"COPY (SELECT * FROM (VALUES {part_values}) AS t(id, score)) TO "
+                    f"'{two / f'answers-{part}.parquet'}' (FORMAT parquet)")
+    sampled = []
+    for data in (str(csv_folder), str(one), f"answers={two}/answers-*.parquet"):
+        result = CliRunner().invoke(cli, ["check", str(spec), "--data", data, "--format", "json"])
+        check = next(c for c in json.loads(result.stdout)["checks"] if c["id"] == "answers.score.range")
+        sampled.append([sample["row"] for sample in check["samples"]])
+    assert sampled == [[2, 4], [2, 4], [2, 4]]
