@@ -19,6 +19,8 @@ a cast that cannot fail (a Parquet INTEGER read as `int`) gets no flag and no `.
 
 from __future__ import annotations
 
+import datetime
+import re
 from dataclasses import dataclass
 
 from .sqlsafe import literal
@@ -93,6 +95,22 @@ def _from_text(value: str, kind: str, options: CastOptions) -> Cast:
     if kind == "timestamp":
         return Cast(_timestamp_from_text(text, options), True)
     return Cast(f"TRY_CAST({value} AS {_duckdb_type(kind)})", True)
+
+
+def instant_from_text(text: str) -> str | None:
+    """The UTC instant a timestamp written in a spec names (`timestamp("…")`), as
+    `YYYY-MM-DD HH:MM:SS[.ffffff]`, by the rules a delivery's text is cast by: ISO 8601, UTC
+    unless it carries an offset, never more precise than a microsecond. None otherwise."""
+    text = text.strip()
+    if re.search(_BEYOND_MICROSECONDS, text) or not (re.fullmatch(_ISO_OFFSET, text) or re.fullmatch(_ISO_LOCAL, text)):
+        return None
+    try:  # one space may stand before the offset; Python's reader wants none
+        moment = datetime.datetime.fromisoformat(re.sub(r" ?[Zz]$", "+00:00", re.sub(r" ([+-][0-9])", r"\1", text)))
+    except ValueError:  # a day or hour that does not exist
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    return moment.isoformat(sep=" ")
 
 
 def _bool_from_text(text: str, options: CastOptions) -> str:

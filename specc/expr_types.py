@@ -6,12 +6,12 @@ instance, that `submitted_at - assigned_at` is a duration to compare with `48h`)
 
 from __future__ import annotations
 
-import datetime
 import re
 import warnings
 from dataclasses import dataclass, field
 
 from . import ast
+from .casts import instant_from_text
 from .diagnostics import Diagnostic, did_you_mean, error, warning
 
 SCALAR_TYPES = ("string", "int", "float", "bool", "timestamp")
@@ -106,23 +106,6 @@ def _comparable(left: ValueType, right: ValueType) -> bool:
     return left.kind == right.kind
 
 
-def timestamp_literal(text: str) -> str | None:
-    """The UTC instant a spec's `timestamp("…")` names, as `YYYY-MM-DD HH:MM:SS[.ffffff]`, or
-    None when it is not ISO 8601: a date (midnight), a date and time (read as UTC, as specc
-    reads a delivery's times without an offset), or either with its offset."""
-    text = text.strip()
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?"
-                        r" ?(Z|z|[+-][0-9]{2}(:?[0-9]{2})?)?)?", text):
-        return None
-    try:
-        moment = datetime.datetime.fromisoformat(text.replace("z", "Z").replace(" Z", "Z"))
-    except ValueError:
-        return None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-    return moment.isoformat(sep=" ")
-
-
 class TypeChecker:
     """Infers expression types, reporting each mistake once with the span of its node."""
 
@@ -189,7 +172,7 @@ class TypeChecker:
         argument = node.arguments[0] if len(node.arguments) == 1 else None
         if not (isinstance(argument, ast.Literal) and argument.kind == "string"):
             self.report("E202", node, "`timestamp` takes one quoted date or time, e.g. `timestamp(\"2026-03-01\")`")
-        elif timestamp_literal(argument.value) is None:
+        elif instant_from_text(argument.value) is None:
             self.report("E202", argument, f"`{argument.value}` is not a date or time in ISO 8601",
                         "write `2026-03-01`, `2026-03-01 14:05`, or with its offset `2026-03-01T14:05:00+01:00`")
         return TIMESTAMP

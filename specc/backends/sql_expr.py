@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .. import ast
-from ..expr_types import Scope, TypeChecker, timestamp_literal
+from ..casts import instant_from_text
+from ..expr_types import Scope, TypeChecker
 from ..sqlsafe import identifier, literal
 
 
@@ -55,7 +56,7 @@ class ExpressionCompiler:
     def _call(self, node: ast.Call) -> str:
         name = node.function.text
         if name == "timestamp":  # checked by the type checker: an ISO 8601 instant, here in UTC
-            return f"CAST({literal(timestamp_literal(node.arguments[0].value))} AS TIMESTAMP)"
+            return f"CAST({literal(instant_from_text(node.arguments[0].value))} AS TIMESTAMP)"
         arguments = [self.compile(a) for a in node.arguments]
         if name == "words":
             text = f"trim({arguments[0]})"

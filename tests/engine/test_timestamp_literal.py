@@ -8,7 +8,7 @@ import json
 from click.testing import CliRunner
 
 from specc.cli import cli
-from specc.expr_types import timestamp_literal
+from specc.casts import instant_from_text
 
 SPEC = """
 spec dated
@@ -55,8 +55,8 @@ def test_a_rule_and_a_population_compare_with_an_instant(tmp_path):
 
 
 def test_the_instant_is_read_as_utc_unless_it_has_an_offset():
-    assert timestamp_literal("2026-03-01") == "2026-03-01 00:00:00"
-    assert timestamp_literal("2026-03-01 14:05") == "2026-03-01 14:05:00"
-    assert timestamp_literal("2026-03-01T14:05:00.25+01:30") == "2026-03-01 12:35:00.250000"
-    assert timestamp_literal("2026-03-01T14:05:00z") == "2026-03-01 14:05:00"
-    assert [timestamp_literal(t) for t in ("March 1st", "2026-02-30", "2026-03-01T25:00", "1772323200")] == [None] * 4
+    assert instant_from_text("2026-03-01") == "2026-03-01 00:00:00"
+    assert instant_from_text("2026-03-01 14:05") == "2026-03-01 14:05:00"
+    assert instant_from_text("2026-03-01T14:05:00.25+01:30") == "2026-03-01 12:35:00.250000"
+    assert instant_from_text("2026-03-01T14:05:00z") == "2026-03-01 14:05:00"
+    assert [instant_from_text(t) for t in ("March 1st", "2026-02-30", "2026-03-01T25:00", "1772323200")] == [None] * 4
