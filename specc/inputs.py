@@ -24,6 +24,7 @@ FILE_COLUMN = "__specc_file"
 TYPE_FLAG_PREFIX = "__specc_type__"
 CURRENT_COLUMN = "__specc_current"  # tables with `latest by`: the row is its keys' latest answer
 TIED_COLUMN = "__specc_tied"  # … or it ties with another row for the latest
+COPIES_COLUMN = "__specc_copies"  # … and how many rows share its keys (null: one)
 
 EXTENSIONS = {
     ".csv": "csv",

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..checks.base import GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, UniqueCheck
 from ..execution import ExecutionPlan, Grouping, Joined, Mark, Outliers, RowScan, TablePlan, execution_plan
-from ..inputs import CURRENT_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX
+from ..inputs import COPIES_COLUMN, CURRENT_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX
 from ..sqlsafe import identifier, literal
 from .base import Backend
 
@@ -69,6 +69,8 @@ def grouping_step(grouping: Grouping) -> Step:
     flag per check, and one summary row (`__summary`) with each check's violations and what
     it looked at (`c{i}`, `n{i}`)."""
     relation, keys, checks = grouping.relation, grouping.keys, grouping.checks
+    if counted_by_load(grouping):
+        return _grouping_from_copies(grouping)
     key_columns = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
     aggregates = ['count(*) AS "__rows"']
     for check in checks:
@@ -99,6 +101,38 @@ def grouping_step(grouping: Grouping) -> Step:
     label = _for(f"one aggregation of {relation.label} per ({', '.join(keys)})"
                  + (" where the population holds" if grouping.population else ""), checks)
     return Step(label, sql, grouping.name)
+
+
+def counted_by_load(grouping: Grouping) -> bool:
+    """Uniqueness on the table's `latest by` keys, which the load already counted per key."""
+    return all(isinstance(c, UniqueCheck) and c.counted_by_load for c in grouping.checks)
+
+
+def _grouping_from_copies(grouping: Grouping) -> Step:
+    """The same table as `grouping_step` writes, from the count of each key's rows the load
+    kept (`__specc_copies`, null for a key held once): the repeated keys are few, so only they
+    are aggregated, and the summary is one pass over the table instead of a group per key."""
+    relation, keys, checks = grouping.relation, grouping.keys, grouping.checks
+    copies = relation.column(COPIES_COLUMN)
+    key_columns = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
+    flags = [f"{_group_violation(check, keys)} AS \"v{i}\"" for i, check in enumerate(checks)]
+    flag_columns = [f'"v{i}"' for i in range(len(checks))]
+    repeated = (f"SELECT {', '.join(key_columns)}, max({copies}) AS \"__rows\" FROM {relation.from_sql()} "
+                f"WHERE {copies} IS NOT NULL GROUP BY {', '.join(relation.column(k) for k in keys)}")
+    present = _present(keys, relation.column)
+    counted = []
+    for i in range(len(checks)):  # every copy counts: violations and checked are rows
+        counted += [f"{count_where(f'{copies} IS NOT NULL AND {present}')} AS \"c{i}\"",
+                    f"{count_where(present)} AS \"n{i}\""]
+    value_columns = [identifier(k) for k in keys] + ['"__rows"']
+    nulls = [f"NULL AS {c}" for c in value_columns + flag_columns]
+    failing = (f"SELECT FALSE AS \"__summary\", {', '.join(value_columns + flag_columns)}, "
+               f"{', '.join(f'NULL AS {kind}{i}' for i in range(len(checks)) for kind in ('c', 'n'))} "
+               f"FROM (SELECT *, {', '.join(flags)} FROM ({repeated}) AS \"__groups\") AS \"__judged\" "
+               f"WHERE {' OR '.join(flag_columns)}")
+    summary = f"SELECT TRUE, {', '.join(nulls)}, {', '.join(counted)} FROM {relation.from_sql()}"
+    label = _for(f"the repeated keys of {relation.label} per ({', '.join(keys)}), as its load counted them", checks)
+    return Step(label, f"{failing}\nUNION ALL\n{summary}", grouping.name)
 
 
 _COUNT_DISTINCT = re.compile(r"count\(DISTINCT (.+)\) AS (\"[^\"]+\")", re.S)
@@ -215,7 +249,8 @@ def scan_step(scan: RowScan) -> Step:
         columns += [f"coalesce({alias}.\"v{i}\", FALSE) AS \"j{j}_{i}\"" for i in range(len(joined.checks))]
     for i, mark in enumerate(scan.marks):
         hit, join = _mark(scan, mark, i)
-        joins.append(join)
+        if join:
+            joins.append(join)
         columns.append(f"{hit} AS \"g{i}\"")
     columns += [f"{table}.{identifier(alias)} AS {identifier(alias)}" for alias, _ in scan.derived]
     def left_join(other: str, keys: tuple[str, ...]) -> str:
@@ -257,6 +292,9 @@ def _mark(scan: RowScan, mark: Mark, i: int) -> tuple[str, str]:
     grouping = mark.grouping
     current = f" AND {table}.{identifier(CURRENT_COLUMN)}" if grouping.relation.current_only else ""
     outliers = mark.outliers
+    if outliers is None and isinstance(mark.check, UniqueCheck) and mark.check.counted_by_load:
+        present = _present(grouping.keys, lambda k: f"{table}.{identifier(k)}")
+        return f"({table}.{identifier(COPIES_COLUMN)} IS NOT NULL AND {present})", ""
     if outliers is not None and outliers.check.outlier_column is None:
         join = f"LEFT JOIN {identifier(outliers.name)} AS {alias} ON {table}.{ROW} = {alias}.{ROW}"
         return f"({alias}.{ROW} IS NOT NULL{current})", join

@@ -146,6 +146,9 @@ class UniqueCheck(Check):
     """Rows whose non-null key occurs more than once; all copies count."""
 
     keys: tuple[str, ...] = ()
+    # the keys are the table's `latest by` keys: the load counted each key's rows already
+    # (`__specc_copies`), so no aggregation of its own is needed
+    counted_by_load: bool = False
 
     scope = "unique"
 

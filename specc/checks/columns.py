@@ -33,6 +33,7 @@ def column_checks(spec, table: ast.Table, type_checked: frozenset[str]) -> list:
             f"{relation.table}.primary_key", "column", relation, "error",
             f"Each ({', '.join(keys)}) must appear once", table.span, keys=keys,
             shown_columns=tuple((k, relation.column(k)) for k in keys),
+            counted_by_load=table.latest is not None and {k.text for k in table.latest_keys} == set(keys),
         ))
     return checks
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import duckdb
+
 from tests.engine.conftest import run_spec, violations
 
 SPEC = """
@@ -127,3 +129,44 @@ def test_a_reference_the_scans_join_already_looks_up_counts_the_same(project):
         assert counts["mentions.span_bounds"] == 2  # i2's ends 50 and 25 beyond 20 (the shorter match)
         # i1/a 2..5 starts inside 0..3; i2/b 1..4 follows 0..50, which is out of bounds: no overlap
         assert counts["mentions.span_overlap"] == 1
+
+
+RESUBMITTED = """
+spec resubmitted
+table answers {
+  primary key item, annotator
+  LATEST
+  item       string
+  annotator  string
+  label      string  required
+  created    int
+}
+"""
+
+ANSWERS = ("item,annotator,label,created\ni1,a,x,1\ni1,a,y,2\ni1,b,x,1\ni2,a,x,1\ni2,a,x,1\ni2,a,z,3\n"
+           ",a,x,1\n,a,y,1\ni3,,x,1\ni3,,x,2\ni4,c,x,\ni4,c,y,\ni5,d,x,4\n")
+
+
+def test_primary_key_on_the_latest_by_keys_reads_the_loads_count(project, tmp_path):
+    """With `latest by`, the load has counted each (item, annotator)'s rows: the primary key
+    reads that count instead of aggregating the table again, and finds what the aggregation
+    finds — the same violations, checked rows, failing groups shown and rows set aside; keys
+    with a null part are not checked, as without `latest by`."""
+    found = {}
+    for latest in ("", "latest by created"):
+        spec_path, data = project(RESUBMITTED.replace("LATEST", latest), {"answers.csv": ANSWERS})
+        result, state = run_spec(spec_path, data, samples=10, quarantine=tmp_path / f"q{bool(latest)}")
+        check = next(c for c in result.checks if c.id == "answers.primary_key")
+        grouped = [s for s in state.statements_run if s.startswith("-- one aggregation of answers per (item, annotator)")]
+        counted = [s for s in state.statements_run if s.startswith("-- the repeated keys of answers")]
+        assert (len(grouped), len(counted)) == ((0, 1) if latest else (1, 0))
+        samples = [(s["row"], s["item"], s["annotator"]) for s in check.samples]
+        set_aside = duckdb.sql(
+            f"SELECT list(specc_row ORDER BY specc_row) FROM read_parquet('{tmp_path}/q{bool(latest)}/answers.violating.parquet') "
+            "WHERE list_contains(specc_violations, 'answers.primary_key')").fetchall()[0][0]
+        found[latest] = (check.violations, check.checked, samples, set_aside)
+    # i1/a twice, i2/a three times, i4/c twice; (null, a) and (i3, null) are not checked
+    rows = [1, 2, 4, 5, 6, 11, 12]
+    assert found[""] == (7, 9, [(1, "i1", "a"), (2, "i1", "a"), (4, "i2", "a"), (5, "i2", "a"), (6, "i2", "a"),
+                                (11, "i4", "c"), (12, "i4", "c")], rows)
+    assert found["latest by created"] == found[""]
