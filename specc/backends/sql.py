@@ -11,7 +11,6 @@ bound at run time are row numbers specc itself assigned.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from ..checks.base import GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, UniqueCheck
@@ -72,20 +71,20 @@ def grouping_step(grouping: Grouping) -> Step:
     if counted_by_load(grouping):
         return _grouping_from_copies(grouping)
     key_columns = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
-    aggregates = ['count(*) AS "__rows"']
+    aggregates = {"__rows": "count(*)"}  # alias -> SQL
     for check in checks:
         if isinstance(check, GroupCheck):
-            aggregates.extend(f"{sql} AS {identifier(alias)}" for alias, sql in check.aggregates)
+            aggregates.update({alias: sql for alias, sql in check.aggregates if alias not in aggregates})
     shares = any(isinstance(c, GroupCheck) and c.share_of_rows for c in checks)
     if shares:
-        aggregates.append('CAST(count(*) AS DOUBLE) / sum(count(*)) OVER () AS "__share"')
-    aggregates = list(dict.fromkeys(aggregates))
+        aggregates["__share"] = "CAST(count(*) AS DOUBLE) / sum(count(*)) OVER ()"
     where = f" WHERE {grouping.population}" if grouping.population else ""
-    grouped = _distinct_in_two_steps(relation, keys, aggregates, where) or (
-        f"SELECT {', '.join(key_columns + aggregates)} FROM {relation.from_sql()}{where} "
+    selected = [f"{sql} AS {identifier(alias)}" for alias, sql in aggregates.items()]
+    grouped = _distinct_in_two_steps(grouping, aggregates, where) or (
+        f"SELECT {', '.join(key_columns + selected)} FROM {relation.from_sql()}{where} "
         f"GROUP BY {', '.join(relation.column(k) for k in keys)}")
     flags = [f"{_group_violation(check, keys)} AS \"v{i}\"" for i, check in enumerate(checks)]
-    value_columns = [identifier(k) for k in keys] + [a.rsplit(" AS ", 1)[1] for a in aggregates]
+    value_columns = [identifier(k) for k in [*keys, *aggregates]]
     flag_columns = [f'"v{i}"' for i in range(len(checks))]
     counted = []
     for i, check in enumerate(checks):
@@ -135,25 +134,40 @@ def _grouping_from_copies(grouping: Grouping) -> Step:
     return Step(label, f"{failing}\nUNION ALL\n{summary}", grouping.name)
 
 
-_COUNT_DISTINCT = re.compile(r"count\(DISTINCT (.+)\) AS (\"[^\"]+\")", re.S)
-
-
-def _distinct_in_two_steps(relation, keys: tuple[str, ...], aggregates: list[str], where: str) -> str | None:
-    """`count distinct X per KEYS` (with the group's row count) as two plain aggregations: the
-    (KEYS, X) pairs first, then the non-null X per KEYS. DuckDB's DISTINCT aggregate keeps a
-    hash set per group and takes twice as long at a million rows. None when the aggregates
-    are anything else (several distinct arguments, sums, shares): they stay one aggregation."""
-    distinct = [_COUNT_DISTINCT.fullmatch(a) for a in aggregates[1:]]
-    if not distinct or not all(distinct) or len({m.group(1) for m in distinct}) != 1:
+def _distinct_in_two_steps(grouping: Grouping, aggregates: dict[str, str], where: str) -> str | None:
+    """`count distinct X per KEYS` (with counts of the group's rows) as two plain aggregations:
+    the (KEYS, X) pairs with their rows first, then the non-null X per KEYS. DuckDB's DISTINCT
+    aggregate keeps a hash set per group and takes twice as long at a million rows. When the
+    load has counted each (KEYS, X) already (`latest by` keys), the pairs are read from it.
+    None when the aggregates are anything else (several distinct arguments, sums, shares):
+    they stay one aggregation."""
+    relation, keys = grouping.relation, grouping.keys
+    distinct = {d.alias: d for c in grouping.checks if isinstance(c, GroupCheck) for d in c.distinct_counts}
+    used = [distinct[alias] for alias in aggregates if alias in distinct]
+    if not used or len({d.argument for d in used}) != 1:
         return None
-    value = distinct[0].group(1)
+    counted = []
+    for alias, sql in aggregates.items():
+        if alias in distinct:
+            counted.append(f"count(\"__value\") AS {identifier(alias)}")
+        elif sql == "count(*)":  # the group's rows
+            counted.append(f"sum(\"__pair_rows\") AS {identifier(alias)}")
+        else:
+            return None
+    value = used[0].argument
     inner_keys = [f"{relation.column(k)} AS {identifier(k)}" for k in keys]
-    inner = (f"SELECT {', '.join(inner_keys)}, {value} AS \"__value\", count(*) AS \"__pair_rows\" "
-             f"FROM {relation.from_sql()}{where} GROUP BY {''.join(relation.column(k) + ', ' for k in keys)}{value}")
-    counted = [f"count(\"__value\") AS {m.group(2)}" for m in distinct]
+    pair = "".join(relation.column(k) + ", " for k in keys) + value
+    if all(d.pairs_counted_by_load for d in used) and not where:
+        copies = relation.column(COPIES_COLUMN)
+        inner = (f"SELECT {', '.join(inner_keys)}, {value} AS \"__value\", 1 AS \"__pair_rows\" "
+                 f"FROM {relation.from_sql()} WHERE {copies} IS NULL UNION ALL "
+                 f"SELECT {', '.join(inner_keys)}, {value}, max({copies}) FROM {relation.from_sql()} "
+                 f"WHERE {copies} IS NOT NULL GROUP BY {pair}")
+    else:
+        inner = (f"SELECT {', '.join(inner_keys)}, {value} AS \"__value\", count(*) AS \"__pair_rows\" "
+                 f"FROM {relation.from_sql()}{where} GROUP BY {pair}")
     key_list = ", ".join(identifier(k) for k in keys)
-    return (f"SELECT {key_list}, sum(\"__pair_rows\") AS \"__rows\", {', '.join(counted)} "
-            f"FROM ({inner}) AS \"__pairs\" GROUP BY {key_list}")
+    return f"SELECT {key_list}, {', '.join(counted)} FROM ({inner}) AS \"__pairs\" GROUP BY {key_list}"
 
 
 def _group_violation(check, keys) -> str:

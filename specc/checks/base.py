@@ -122,6 +122,16 @@ class TableCheck(Check):
 
 
 @dataclass(frozen=True)
+class DistinctCount:
+    """A group check's `count distinct X`: the column it is computed as, and X's SQL."""
+
+    alias: str
+    argument: str
+    # X and the group keys are the table's `latest by` keys, whose pairs the load counted
+    pairs_counted_by_load: bool = False
+
+
+@dataclass(frozen=True)
 class GroupCheck(Check):
     """Evaluated once per group of `keys`; violations count failing groups."""
 
@@ -137,6 +147,7 @@ class GroupCheck(Check):
     sets_aside: str = "group"  # group | outliers | nothing
     outlier_column: str | None = None
     allowed: int = 0
+    distinct_counts: tuple[DistinctCount, ...] = ()  # the aggregates that are `count distinct X`
 
     scope = "group"
 

@@ -11,7 +11,7 @@ from ..backends.sql_expr import ExpressionCompiler
 from ..fmt import format_expression
 from ..resolve import aggregates_in, children_of, rule_scope
 from ..group_attribution import attribution, outliers_of
-from .base import Bound, GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, Tolerance, UniqueCheck
+from .base import Bound, DistinctCount, GroupCheck, RawSqlCheck, Relation, RowCheck, TableCheck, Tolerance, UniqueCheck
 
 
 def rule_checks(spec, block: ast.RuleBlock) -> list:
@@ -59,7 +59,7 @@ def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation
                  rule: ast.Rule) -> GroupCheck:  # fmt: skip
     aggregates = aggregates_in(condition)
     keys = tuple(k.text for k in aggregates[0].per)
-    named = []
+    named, distinct = [], []
     durations = set()
     for aggregate in aggregates:
         alias = _aggregate_label(aggregate)
@@ -67,11 +67,27 @@ def _group_check(common: dict, compiler: ExpressionCompiler, condition, relation
         named.append((alias, compiler.aggregate_sql(aggregate)))
         if compiler.type_of(aggregate).kind == "duration":
             durations.add(alias)
+        if aggregate.function == "count_distinct":
+            distinct.append(DistinctCount(alias, compiler.compile(aggregate.argument),
+                                          _pairs_counted_by_load(compiler, relation, keys, aggregate.argument)))
     mode = attribution(rule)
     outliers = outliers_of(condition) if mode == "outliers" else None
     return GroupCheck(**common, keys=keys, aggregates=tuple(named), violation=_over_groups(compiler, condition, keys),
                       sets_aside=mode, outlier_column=outliers.counted if outliers else None,
-                      allowed=outliers.allowed if outliers else 0, durations=frozenset(durations))
+                      allowed=outliers.allowed if outliers else 0, durations=frozenset(durations),
+                      distinct_counts=tuple(dict.fromkeys(distinct)))
+
+
+def _pairs_counted_by_load(compiler: ExpressionCompiler, relation: Relation, keys: tuple[str, ...], argument) -> bool:
+    """`count distinct X per KEYS` over all of a table whose `latest by` keys are KEYS and X:
+    the load has counted the rows of each (KEYS, X) already."""
+    table = compiler.spec.tables[relation.table]
+    if table.latest is None or relation != Relation(relation.table):
+        return False
+    if not isinstance(argument, ast.ColumnRef) or argument.table not in (None, relation.table):
+        return False
+    latest = [k.text for k in table.latest_keys]
+    return sorted([*keys, argument.column]) == sorted(latest)
 
 
 def _share_check(common: dict, compiler: ExpressionCompiler, condition, share: ast.ShareOf, relation) -> GroupCheck:

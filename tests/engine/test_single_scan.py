@@ -170,3 +170,24 @@ def test_primary_key_on_the_latest_by_keys_reads_the_loads_count(project, tmp_pa
     assert found[""] == (7, 9, [(1, "i1", "a"), (2, "i1", "a"), (4, "i2", "a"), (5, "i2", "a"), (6, "i2", "a"),
                                 (11, "i4", "c"), (12, "i4", "c")], rows)
     assert found["latest by created"] == found[""]
+
+
+def test_count_distinct_on_the_latest_by_keys_reads_the_loads_pairs(project):
+    """`count distinct annotator per item` where (item, annotator) are the `latest by` keys:
+    the (item, annotator) pairs come from the load's count instead of a grouping of every row,
+    with the figures, failing groups and rows set aside of the grouping (nulls as there)."""
+    rules = ("rules for answers {\n  error coverage: count distinct annotator per item >= 2\n"
+             "  error busy: count per item <= 2\n}\n")
+    found = {}
+    for latest in ("", "latest by created"):
+        spec_path, data = project(RESUBMITTED.replace("LATEST", latest) + rules, {"answers.csv": ANSWERS})
+        result, state = run_spec(spec_path, data, samples=10)
+        grouping = next(s for s in state.statements_run if "for: coverage, busy" in s.splitlines()[0])
+        assert ("__specc_copies" in grouping) == bool(latest)
+        checks = {c.id: c for c in result.checks}
+        found[latest] = {name: (checks[name].violations, checks[name].checked,
+                                [tuple(s.items()) for s in checks[name].samples]) for name in ("coverage", "busy")}
+    # i2 (a only), (null item: a only), i3 (a null annotator only), i4 (c), i5 (d) have one annotator or none
+    assert found[""]["coverage"][:2] == (5, 6)
+    assert found[""]["busy"][:2] == (2, 6)  # i1 and i2 hold three rows each
+    assert found["latest by created"] == found[""]
