@@ -76,6 +76,9 @@ class RowScan:
     name: str  # the temporary table of the rows that broke something
     # (table, keys) the derived columns read through a join of their own (`derived_joined`)
     derived_joins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # columns each flagged row keeps (`b0`, `b1`, …) so the breakdowns count failing rows per
+    # value from the scan's table alone, without joining it back to the table
+    carried: tuple[str, ...] = ()
 
     @property
     def flags(self) -> list[tuple[str, Check]]:
@@ -165,8 +168,9 @@ def _table_plan(plan: Plan, table: str, unique_joins, names: _Names) -> TablePla
     for mark in marks:  # a grouping on a derived key (normalised text) is joined back on it
         derived.update(dict(mark.grouping.relation.derived))
     joined_steps = tuple(Joined(relation, tuple(found), names.next("joined", table)) for relation, found in joined.items())
+    carried = tuple(dict.fromkeys(column for on, _, column in plan.breakdowns if on == table))
     scan = RowScan(table, tuple(in_scan), tuple(derived.items()), tuple(joins.values()), joined_steps, tuple(marks),
-                   f"__specc_rows_{table}", tuple(derived_joins.values()))
+                   f"__specc_rows_{table}", tuple(derived_joins.values()), carried)
     aggregates: dict[Relation, list] = {}
     for check in (c for c in checks if isinstance(c, TableCheck)):
         aggregates.setdefault(check.relation, []).append(check)

@@ -26,7 +26,26 @@ def build_plan(spec: CheckedSpec, type_checked: dict[str, tuple[str, ...]] | Non
     for block in spec.rule_blocks:
         checks.extend(rule_checks(spec, block))
     metrics = tuple(metric_check(spec, metric) for metric in spec.metrics)
-    return Plan(spec.name, tuple(checks), metrics)
+    breakdowns = tuple((name, role, column) for name in spec.tables for role, column in _breakdown_columns(spec, name))
+    return Plan(spec.name, tuple(checks), metrics, breakdowns)
+
+
+def _breakdown_columns(spec: CheckedSpec, table: str) -> list[tuple[str, str]]:
+    """(role, column) pairs to break a table's compliance down by: the annotators and vendors
+    its tasks name, then any other column a metric on it is broken down `per`."""
+    found = []
+    for task in spec.tasks.values():
+        if task.table.text != table:
+            continue
+        for role in ("annotator", "vendor"):
+            bound = task.role(role)
+            if bound is not None and bound.columns[0].table in (None, table):
+                found.append((role, bound.columns[0].column))
+    named = {column for _, column in found}
+    for metric in spec.metrics:
+        if task_for_metric(spec, metric).table.text == table:
+            found += [(key.text, key.text) for key in metric.per if key.text not in named]
+    return list(dict.fromkeys(found))
 
 
 def _task_checks(spec: CheckedSpec) -> list:

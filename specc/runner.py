@@ -32,7 +32,7 @@ from .engines.duckdb_engine import DuckDBEngine
 from .execution import Grouping, Joined, RowScan, TablePlan, TablePlanner
 from .inputs import FILE_COLUMN, ROW_COLUMN, TYPE_FLAG_PREFIX, Binding, BoundTable
 from .metric_gate import judge_metric, metric_threshold
-from .plan import build_plan, task_for_metric
+from .plan import build_plan
 from .progress import Progress, ProgressEvent
 from .resolve import CheckedSpec
 from .results import (ERRORED, FAILED, PASSED, WARNED, Breakdown, CheckResult, InputResult, RunResult, SpecInfo,
@@ -617,34 +617,16 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
             failing = int(rows[0][0])
         unknown = tuple(state.errored_tables.get(table, ()))
         compliance.append(TableCompliance(table, bound.rows, bound.rows - failing, unknown))
-        breakdowns.extend(_breakdowns(state, table, scan, failed))
+        breakdowns.extend(_breakdowns(state, plan, table, scan, failed))
         if state.options.quarantine is not None:
             state.report("quarantine", table=table)
             _quarantine(state, table, scan, error_ids)
     return compliance, breakdowns
 
 
-def _breakdown_columns(spec: CheckedSpec, table: str) -> list[tuple[str, str]]:
-    """(role, column) pairs to break a table's compliance down by: the annotators and vendors
-    its tasks name, then any other column a metric on it is broken down `per`."""
-    found = []
-    for task in spec.tasks.values():
-        if task.table.text != table:
-            continue
-        for role in ("annotator", "vendor"):
-            bound = task.role(role)
-            if bound is not None and bound.columns[0].table in (None, table):
-                found.append((role, bound.columns[0].column))
-    named = {column for _, column in found}
-    for metric in spec.metrics:
-        if task_for_metric(spec, metric).table.text == table:
-            found += [(key.text, key.text) for key in metric.per if key.text not in named]
-    return list(dict.fromkeys(found))
-
-
-def _breakdowns(state: _Run, table: str, scan: RowScan | None, failed: str) -> list[Breakdown]:
+def _breakdowns(state: _Run, plan: Plan, table: str, scan: RowScan | None, failed: str) -> list[Breakdown]:
     result = []
-    for role, column in _breakdown_columns(state.spec, table):
+    for role, column in ((r, c) for t, r, c in plan.breakdowns if t == table):
         _, rows = state.query(sql_backend.breakdown_sql(table, column, scan, failed), label=f"breakdown of {table} by {column}")
         groups = tuple({"value": value, "rows": rows_, "violating_rows": bad,
                         "compliance": (rows_ - bad) / rows_ if rows_ else None} for value, rows_, bad in rows)

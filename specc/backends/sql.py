@@ -267,6 +267,8 @@ def scan_step(scan: RowScan) -> Step:
             joins.append(join)
         columns.append(f"{hit} AS \"g{i}\"")
     columns += [f"{table}.{identifier(alias)} AS {identifier(alias)}" for alias, _ in scan.derived]
+    columns += [f"{table}.{identifier(column)} AS \"b{k}\"" for k, column in enumerate(scan.carried)]
+
     def left_join(other: str, keys: tuple[str, ...]) -> str:
         on = " AND ".join(f"{table}.{identifier(k)} = {identifier(other)}.{identifier(k)}" for k in keys)
         return f"LEFT JOIN {identifier(other)} ON {on}"
@@ -390,13 +392,20 @@ def raw_sample_sql(check: RawSqlCheck, limit: int) -> str:
 
 
 def breakdown_sql(table: str, column: str, scan: RowScan | None, failed: str) -> str:
-    source, flag = identifier(table), "FALSE"
-    if scan is not None:
-        source = (f"{identifier(table)} LEFT JOIN (SELECT {ROW}, {failed} AS \"failed\" FROM {identifier(scan.name)}) "
-                  f"AS \"__verdict\" ON {identifier(table)}.{ROW} = \"__verdict\".{ROW}")
-        flag = 'coalesce("__verdict"."failed", FALSE)'
-    return (f"SELECT CAST({identifier(table)}.{identifier(column)} AS VARCHAR) AS value, count(*) AS rows, "
-            f"{count_where(flag)} AS violating FROM {source} GROUP BY 1 ORDER BY 1 NULLS FIRST")
+    """Per value of `column`: its rows, and the rows that failed an `error` check, counted in
+    the scan's table of flagged rows, which carries the column."""
+    quoted = identifier(column)
+    every = f"SELECT {quoted} AS \"value\", count(*) AS \"rows\" FROM {identifier(table)} GROUP BY {quoted}"
+    if scan is None:
+        return (f"SELECT CAST(\"value\" AS VARCHAR) AS value, \"rows\", 0 AS violating FROM ({every}) AS \"__all\" "
+                "ORDER BY 1 NULLS FIRST")
+    carried = f'"b{scan.carried.index(column)}"'
+    failing = (f"SELECT {carried} AS \"value\", count(*) AS \"rows\" FROM {identifier(scan.name)} "
+               f"WHERE {failed} GROUP BY {carried}")
+    return (f"SELECT CAST(\"__all\".\"value\" AS VARCHAR) AS value, \"__all\".\"rows\", "
+            f"coalesce(\"__failing\".\"rows\", 0) AS violating FROM ({every}) AS \"__all\" "
+            f"LEFT JOIN ({failing}) AS \"__failing\" ON \"__all\".\"value\" IS NOT DISTINCT FROM \"__failing\".\"value\" "
+            "ORDER BY 1 NULLS FIRST")
 
 
 def violations_list_sql(scan: RowScan, qualifier: str = "") -> str:

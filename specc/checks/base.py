@@ -224,6 +224,7 @@ class Plan:
     spec_name: str
     checks: tuple[Check, ...]
     metrics: tuple[MetricCheck, ...] = ()
+    breakdowns: tuple[tuple[str, str, str], ...] = ()  # (table, role, column) compliance is broken down by
 
     def relations(self) -> list[Relation]:
         return list(dict.fromkeys(c.relation for c in self.checks))

@@ -82,3 +82,21 @@ def test_a_join_counts_each_row_once(project):
     check = next(c for c in result.checks if c.id == "matches_gold")
     # i1 meets a gold row that differs, i2 differs, i3 has no gold (null: not a violation)
     assert (check.violations, check.checked) == (2, 3)
+
+
+def test_breakdowns_count_failing_rows_from_the_scan_alone(project):
+    """Each value's rows from the table, its failing rows from the scan's own flagged rows (which
+    carry the column): a null value is a group of its own, listed first; a warning is not a
+    failure; a value whose every row fails, and one with none, are both listed."""
+    spec = SPEC.replace("vendor string  mood Mood", "vendor string  batch string  mood Mood").replace(
+        "per annotator, vendor", "per annotator, batch") + (
+        "rules for labels {\n  error happy: mood = \"happy\"\n  warn short: length(batch) < 2\n}\n")
+    rows = ("item,annotator,vendor,batch,mood\ni1,a,acme,b1,happy\ni1,b,acme,b1,sad\ni2,a,acme,b2,happy\n"
+            "i2,b,acme,,sad\ni3,a,acme,,happy\ni3,b,acme,b3,sad\n")
+    spec_path, data = project(spec, {"labels.csv": rows})
+    result, state = run_spec(spec_path, data)
+    batches = next(b for b in result.breakdowns if b.column == "batch")
+    assert [(g["value"], g["rows"], g["violating_rows"]) for g in batches.groups] == [
+        (None, 2, 1), ("b1", 2, 1), ("b2", 1, 0), ("b3", 1, 1)]
+    statement = next(s for s in state.statements_run if "GROUP BY \"batch\"" in s)
+    assert "JOIN \"labels\"" not in statement and "FROM \"__specc_rows_labels\"" in statement
