@@ -39,16 +39,18 @@ Lines end in `\\n` whatever the source used.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from . import ast
-from .build_ast import unquote_block
-from .parse import ParseResult, parse_text
-from .parse import _parser as _lark_parser
 from .source import NO_SPAN, Span
+
+if TYPE_CHECKING:
+    from .parse import ParseResult
 
 
 class FormatError(Exception):
@@ -58,11 +60,14 @@ class FormatError(Exception):
 # ---- names, strings and numbers -------------------------------------------------------------
 
 
-def _grammar_keywords() -> frozenset[str]:
+@functools.lru_cache(maxsize=1)
+def grammar_keywords() -> frozenset[str]:
     """Every word that some parser state accepts where it also accepts a name: written as a
     name there, it would lex as the keyword, so the formatter quotes it. Words the grammar
     spells only after another keyword (`read delimiter`, `latest by`) never need quotes."""
-    parser = _lark_parser()
+    from .parse import _parser  # the parser's tables, only when something is written out
+
+    parser = _parser()
     terminals = {terminal.name: terminal for terminal in parser.terminals}
     words = set()
     for actions in parser.parser.parser.parser.parse_table.states.values():
@@ -76,7 +81,6 @@ def _grammar_keywords() -> frozenset[str]:
 
 
 _PLAIN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-KEYWORDS = _grammar_keywords()
 
 # The lexer is contextual: a keyword lexes as a name wherever the keyword cannot come next.
 # Where an expression operand starts, only these words are keywords, so a column `length` or
@@ -91,8 +95,8 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
 _BARE_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.\-]+)?|[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
-def _name(text: str, reserved: frozenset[str] = KEYWORDS) -> str:
-    if _PLAIN_NAME.fullmatch(text) and text not in reserved:
+def _name(text: str, reserved: frozenset[str] | None = None) -> str:
+    if _PLAIN_NAME.fullmatch(text) and text not in (grammar_keywords() if reserved is None else reserved):
         return text
     if not text or "`" in text or "\n" in text:
         raise FormatError(f"the name {text!r} cannot be written in a spec")
@@ -103,7 +107,7 @@ def _names(identifiers) -> str:
     return ", ".join(_name(identifier.text) for identifier in identifiers)
 
 
-def _column_ref(reference: ast.ColumnRef, reserved: frozenset[str] = KEYWORDS) -> str:
+def _column_ref(reference: ast.ColumnRef, reserved: frozenset[str] | None = None) -> str:
     return ".".join(_name(part, reserved) for part in reference.parts)
 
 
@@ -127,6 +131,8 @@ def _block(value: str, indent: int) -> str:
 def _fits_block(value: str) -> bool:
     # A block has no escapes and loses common indentation and outer blank lines: use it
     # only when reading it back gives the same text.
+    from .build_ast import unquote_block  # the parser's reading of a block (imports Lark)
+
     if '"""' in value or "\r" in value:
         return False
     return unquote_block(_block(value, 0)) == value
@@ -774,6 +780,8 @@ def format_spec(spec: ast.Spec) -> str:
 
 def format_parse_result(result: ParseResult) -> str:
     """Format a spec that parsed without errors; raise `FormatError` if meaning would change."""
+    from .parse import parse_text
+
     formatted = format_spec(result.spec)
     again = parse_text(formatted, result.source.path)
     if again.spec != result.spec or sorted(_comment_texts(again.spec)) != sorted(_comment_texts(result.spec)):
@@ -785,6 +793,8 @@ def format_parse_result(result: ParseResult) -> str:
 
 def format_source(text: str, path: str = "<text>") -> str | None:
     """The canonical text of a spec, or None when it does not parse (see `parse_text`)."""
+    from .parse import parse_text
+
     result = parse_text(text, path)
     if not parsed_cleanly(result):
         return None

@@ -14,7 +14,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 from .diagnostics import UsageError
 from .resolve import CheckedSpec
@@ -121,6 +120,8 @@ def default_bindings(spec: CheckedSpec) -> dict[str, Binding]:
     config = base / "specc.yaml"
     if config.is_file():
         try:
+            import yaml  # only for a folder with a specc.yaml
+
             sources = (yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("sources", {})
         except yaml.YAMLError as exc:
             raise UsageError(f"invalid YAML: {exc}", where=str(config)) from None

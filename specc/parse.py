@@ -20,6 +20,7 @@ from . import ast
 from .build_ast import AstBuilder
 from .diagnostics import Diagnostic, Diagnostics, closest_word, error
 from .source import SourceFile, Span
+from .user_cache import private_folder
 
 GRAMMAR_PATH = Path(__file__).resolve().parent.parent / "grammars" / "specc.lark"
 
@@ -85,19 +86,10 @@ def _parser() -> Lark:
 
 
 def _table_cache() -> str | None:
-    """A file in a folder only this user can write ($XDG_CACHE_HOME/specc or ~/.cache/specc),
-    never the shared temporary folder Lark picks by default: the cache is a pickle, and a
-    pickle planted by someone else would run their code. None when there is no such folder."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "specc")
-    try:
-        os.makedirs(folder, mode=0o700, exist_ok=True)
-        status = os.stat(folder)
-    except OSError:
-        return None
-    if status.st_uid != os.getuid() or status.st_mode & 0o022:
-        return None
-    return os.path.join(folder, "grammar-tables.pickle")
+    """A file in specc's own cache folder (`specc.user_cache`), never the shared temporary
+    folder Lark picks by default. None when there is no such folder."""
+    folder = private_folder()
+    return os.path.join(folder, "grammar-tables.pickle") if folder is not None else None
 
 
 @functools.lru_cache(maxsize=1)

@@ -15,10 +15,9 @@ from .diagnostics import (Diagnostic, Diagnostics, SpecError, UsageError, closes
                           warning)
 from .expr_types import SCALAR_TYPES, Scope, TypeChecker, article, check_regex, column_type
 from .metric_kinds import METRIC_KINDS, metric_kind
-from .parse import parse_source
 from .source import SourceFile
 from .task_kinds import TASK_KINDS, roles_for
-from .taxonomy import LabelTree, build_tree, load_yaml_taxonomy
+from .taxonomy import LabelTree, build_tree
 
 NUMERIC_CONSTRAINTS = (ast.Bound, ast.Range)
 
@@ -43,6 +42,9 @@ class CheckedSpec:
     sources: dict[str, SourceFile] = field(default_factory=dict)
     warnings: tuple[Diagnostic, ...] = ()
     text_hash: str = ""
+    # Every file the spec was read from — itself, imported specs, YAML taxonomies — as
+    # (real path, sha256 of what was read): what a cached resolution must still match.
+    read_from: tuple[tuple[str, str], ...] = ()
 
     def column_type(self, table: str, column: str):
         declared = self.tables[table].column(column)
@@ -62,6 +64,13 @@ class _Loaded:
     items: list = field(default_factory=list)  # (item, SourceFile)
     sources: dict[str, SourceFile] = field(default_factory=dict)
     failed_taxonomies: set = field(default_factory=set)  # imported from YAML, but unreadable
+    read_from: dict[str, str] = field(default_factory=dict)  # real path: digest (CheckedSpec.read_from)
+
+    def read_bytes(self, path: Path) -> bytes:
+        """Read a file the spec is made of, and record what was read."""
+        raw = path.read_bytes()
+        self.read_from[str(path.resolve())] = bytes_digest(raw)
+        return raw
 
 
 # ---- loading and imports ------------------------------------------------------------------
@@ -83,13 +92,18 @@ def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Pa
     if str(resolved) in {str(Path(p).resolve()) for p in loaded.sources}:
         return  # imported twice through different paths: declarations are already in
     try:
-        source = SourceFile(str(path), text) if text is not None else SourceFile.read(path)
+        if text is not None:
+            source = SourceFile(str(path), text)
+        else:
+            source = SourceFile.from_bytes(path, loaded.read_bytes(path))
     except (OSError, ValueError) as exc:
         if via is None:
             raise OSError(getattr(exc, "strerror", None) or str(exc)) from None
         reason = getattr(exc, "strerror", None) or str(exc)
         diagnostics.add(error("E109", via.span, f"cannot read imported spec `{via.path}`: {reason}"))
         return
+    from .parse import parse_source  # Lark is imported only when a spec is parsed, not read from the cache
+
     result = parse_source(source)
     loaded.sources[source.path] = source
     diagnostics.extend(result.diagnostics)
@@ -101,7 +115,9 @@ def _load(path: Path, loaded: _Loaded, diagnostics: Diagnostics, stack: tuple[Pa
         if isinstance(item, ast.ImportSpec):
             _load(path.parent / item.path, loaded, diagnostics, stack + (resolved,), item)
         elif isinstance(item, ast.ImportTaxonomy):
-            taxonomy, problems = load_yaml_taxonomy(path.parent / item.path, item.name)
+            from .taxonomy_yaml import load_yaml_taxonomy  # PyYAML only for a spec that imports one
+
+            taxonomy, problems = load_yaml_taxonomy(path.parent / item.path, item.name, loaded.read_bytes)
             diagnostics.extend(problems)
             if taxonomy is not None:
                 loaded.items.append((taxonomy, source))
@@ -795,17 +811,31 @@ def resolve_file(path: str | Path, text: str | None = None
         tuple(g.text for g in loaded.root.of_type(ast.Guideline)),
         resolver.taxonomies, resolver.records, resolver.tables, resolver.tasks,
         tuple(resolver.rule_blocks), tuple(resolver.metrics), loaded.sources,
-        tuple(diagnostics.sorted()), "sha256:" + digest.hexdigest(),
+        tuple(diagnostics.sorted()), "sha256:" + digest.hexdigest(), tuple(sorted(loaded.read_from.items())),
     )
     return checked, diagnostics.sorted(), loaded.sources
 
 
 def load_checked(path: str | Path) -> CheckedSpec:
-    """Resolve or raise `SpecError` with every diagnostic: the entry point for compile/check."""
+    """Resolve or raise `SpecError` with every diagnostic: the entry point for compile/check.
+    A spec resolved before, unchanged with all it imports, is read from `specc.spec_cache`."""
+    from . import spec_cache
+
+    cached = spec_cache.lookup(path)
+    if cached is not None:
+        return cached
     try:
         checked, diagnostics, sources = resolve_file(path)
     except OSError as exc:
         raise UsageError(f"cannot read spec: {exc.strerror}", where=str(path)) from None
     if checked is None:
         raise SpecError([d for d in diagnostics if d.is_error] or diagnostics, sources)
+    spec_cache.store(path, checked)
     return checked
+
+
+def bytes_digest(raw: bytes) -> str:
+    """The digest of a file's bytes, as `CheckedSpec.read_from` records them."""
+    import hashlib
+
+    return hashlib.sha256(raw).hexdigest()

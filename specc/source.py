@@ -41,7 +41,10 @@ class SourceFile:
 
     @classmethod
     def read(cls, path: str | Path) -> "SourceFile":
-        raw = Path(path).read_bytes()
+        return cls.from_bytes(path, Path(path).read_bytes())
+
+    @classmethod
+    def from_bytes(cls, path: str | Path, raw: bytes) -> "SourceFile":
         return cls(str(path), raw.decode("utf-8-sig", errors="replace"))
 
     def lines(self) -> list[str]:

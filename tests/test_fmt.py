@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from specc import ast
 from specc.build_ast import number_value
 from specc.commands.fmt import fmt as fmt_command
-from specc.fmt import KEYWORDS, FormatError, format_source, format_spec
+from specc.fmt import FormatError, format_source, format_spec, grammar_keywords
 from specc.parse import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -268,7 +268,7 @@ def test_label_with_attributes_and_children():
 
 def test_keyword_names_in_every_position_round_trip():
     # The lexer is contextual, so each keyword is tried wherever a name can stand.
-    for word in sorted(KEYWORDS):
+    for word in sorted(grammar_keywords()):
         name = ast.Identifier(word)
         reference = ast.ColumnRef((word,))
         condition = ast.And((
@@ -476,7 +476,7 @@ plain_names = st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,7}", fullmatch=True)
 odd_names = st.text(
     st.characters(blacklist_characters="`\n", blacklist_categories=("Cs", "Cc")), min_size=1, max_size=8
 )
-names = st.one_of(plain_names, plain_names, st.sampled_from(sorted(KEYWORDS)), odd_names)
+names = st.one_of(plain_names, plain_names, st.sampled_from(sorted(grammar_keywords())), odd_names)
 identifiers = names.map(ast.Identifier)
 identifier_lists = st.lists(identifiers, min_size=1, max_size=3).map(tuple)
 column_refs = st.lists(names, min_size=1, max_size=2).map(lambda parts: ast.ColumnRef(tuple(parts)))
