@@ -15,29 +15,26 @@ from .errors import MetricError
 from .relation import one_row, require_columns
 from .results import AnnotatorGold, ConfusionMatrix, GoldResult
 
+# One pass over the ratings: each beside its unit's gold answer (materialised once), counted
+# per (annotator, gold label, given label), and — on the last row — how many distinct units
+# the ratings with gold cover (a reader asks: 1,199 ratings of 400 units).
 GOLD_SQL = """
-SELECT ratings.coder, {answer} AS answer, {given} AS given, count(*) AS n
-FROM (  -- subqueries, not CTEs: a CTE's name could shadow a relation the caller named alike
-    SELECT {unit} AS unit, {coder} AS coder, {value} AS value FROM {relation}
-    WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
-) AS ratings
-LEFT JOIN (
-    SELECT {gold_unit} AS unit, {gold_value} AS answer FROM {gold}
-    WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
-) AS gold USING (unit)
-GROUP BY ALL
+WITH "__specc_rated" AS MATERIALIZED (
+    SELECT ratings.unit, ratings.coder, ratings.value, gold.answer
+    FROM (  -- subqueries: a relation the caller named like the CTE is still the caller's
+        SELECT {unit} AS unit, {coder} AS coder, {value} AS value FROM {relation}
+        WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
+    ) AS ratings
+    LEFT JOIN (
+        SELECT {gold_unit} AS unit, {gold_value} AS answer FROM {gold}
+        WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
+    ) AS gold USING (unit)
+)
+SELECT FALSE AS units_row, coder, {answer} AS answer, {given} AS given, count(*) AS n
+FROM "__specc_rated" GROUP BY ALL
+UNION ALL
+SELECT TRUE, NULL, NULL, NULL, count(DISTINCT unit) FROM "__specc_rated" WHERE answer IS NOT NULL
 ORDER BY ALL"""
-
-# Units rated that have a gold answer: accuracy is over ratings, but a reader asks how many
-# distinct units those ratings cover (1,199 ratings of 400 units).
-UNITS_SQL = """
-SELECT count(DISTINCT ratings.unit) FROM (
-    SELECT {unit} AS unit FROM {relation}
-    WHERE {unit} IS NOT NULL AND {coder} IS NOT NULL AND {value} IS NOT NULL
-) AS ratings
-WHERE ratings.unit IN (
-    SELECT {gold_unit} FROM {gold} WHERE {gold_unit} IS NOT NULL AND {gold_value} IS NOT NULL
-)"""
 
 DUPLICATE_GOLD_SQL = """
 SELECT count(*), min(CAST(unit AS VARCHAR)) FROM (
@@ -73,12 +70,11 @@ def gold_accuracy(
     sql = template.format(
         **names,
         # Labels of different types are compared as text, so 1 and '1' agree.
-        answer="gold.answer" if same_type else "CAST(gold.answer AS VARCHAR)",
-        given="ratings.value" if same_type else "CAST(ratings.value AS VARCHAR)",
+        answer="answer" if same_type else "CAST(answer AS VARCHAR)",
+        given="value" if same_type else "CAST(value AS VARCHAR)",
     )
-    units_sql = UNITS_SQL if missing == "skip" else UNITS_SQL.replace(" AND {value} IS NOT NULL", "", 1)
-    (units,) = one_row(con, units_sql.format(**names))
-    return gold_result(con.execute(sql).fetchall(), units=int(units or 0))
+    *counts, (_, _, _, _, units) = con.execute(sql).fetchall()
+    return gold_result([row[1:] for row in counts], units=int(units or 0))
 
 
 def check_unique_gold(con, gold: str, gold_unit: str) -> None:
