@@ -17,7 +17,8 @@ from .results import AnnotatorGold, ConfusionMatrix, GoldResult
 
 # One pass over the ratings: each beside its unit's gold answer (materialised once), counted
 # per (annotator, gold label, given label), and — on the last row — how many distinct units
-# the ratings with gold cover (a reader asks: 1,199 ratings of 400 units).
+# the ratings with gold cover (a reader asks: 1,199 ratings of 400 units). The rows come in no
+# particular order: the units row is picked by its flag, so no engine's ORDER BY is relied on.
 GOLD_SQL = """
 WITH "__specc_rated" AS MATERIALIZED (
     SELECT ratings.unit, ratings.coder, ratings.value, gold.answer
@@ -31,10 +32,9 @@ WITH "__specc_rated" AS MATERIALIZED (
     ) AS gold USING (unit)
 )
 SELECT FALSE AS units_row, coder, {answer} AS answer, {given} AS given, count(*) AS n
-FROM "__specc_rated" GROUP BY ALL
+FROM "__specc_rated" GROUP BY coder, {answer}, {given}
 UNION ALL
-SELECT TRUE, NULL, NULL, NULL, count(DISTINCT unit) FROM "__specc_rated" WHERE answer IS NOT NULL
-ORDER BY ALL"""
+SELECT TRUE, NULL, NULL, NULL, count(DISTINCT unit) FROM "__specc_rated" WHERE answer IS NOT NULL"""
 
 DUPLICATE_GOLD_SQL = """
 SELECT count(*), min(CAST(unit AS VARCHAR)) FROM (
@@ -73,8 +73,9 @@ def gold_accuracy(
         answer="answer" if same_type else "CAST(answer AS VARCHAR)",
         given="value" if same_type else "CAST(value AS VARCHAR)",
     )
-    *counts, (_, _, _, _, units) = con.execute(sql).fetchall()
-    return gold_result([row[1:] for row in counts], units=int(units or 0))
+    rows = con.execute(sql).fetchall()
+    units = next(row[4] for row in rows if row[0])
+    return gold_result([row[1:] for row in rows if not row[0]], units=int(units or 0))
 
 
 def check_unique_gold(con, gold: str, gold_unit: str) -> None:
