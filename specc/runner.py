@@ -99,14 +99,18 @@ class _Run:
         if self.options.progress is not None:
             self.options.progress(ProgressEvent(phase, table, check, done, total, time.perf_counter() - self.started))
 
-    def query(self, sql: str, parameters=None, label: str | None = None):
-        self.statements_run.append(sql)
+    def query(self, sql: str, parameters=None, label: str | None = None, recorded: str | None = None):
+        self.statements_run.append(recorded or sql)
         began = time.perf_counter()
         with self.watch(label or sql.splitlines()[0][:80]):
             cursor = self.engine.execute(sql, parameters or [])
             rows = cursor.fetchall()
         self._time(label or sql, began)
         return cursor, rows
+
+    def fetch(self, step: sql_backend.Step) -> list[tuple]:
+        """The rows of a step that fills no table, recorded as it runs (headed by its label)."""
+        return self.query(step.sql, label=step.label, recorded=step.text)[1]
 
     def create(self, step: sql_backend.Step) -> None:
         self.statements_run.append(step.text)
@@ -609,25 +613,22 @@ def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
     compliance, breakdowns = [], []
     for table, bound in state.bound.items():
         scan = state.scans.get(table)
-        failed = sql_backend.failed_sql(scan, error_ids) if scan is not None else "FALSE"
         failing = 0
         if scan is not None:
-            _, rows = state.query(f"SELECT {sql_backend.count_where(failed)} FROM {identifier(scan.name)}",
-                                  label=f"compliance of {table}")
-            failing = int(rows[0][0])
+            (failing,), = state.fetch(sql_backend.compliance_step(table, scan, error_ids))
         unknown = tuple(state.errored_tables.get(table, ()))
-        compliance.append(TableCompliance(table, bound.rows, bound.rows - failing, unknown))
-        breakdowns.extend(_breakdowns(state, plan, table, scan, failed))
+        compliance.append(TableCompliance(table, bound.rows, bound.rows - int(failing), unknown))
+        breakdowns.extend(_breakdowns(state, plan, table, scan, error_ids))
         if state.options.quarantine is not None:
             state.report("quarantine", table=table)
             _quarantine(state, table, scan, error_ids)
     return compliance, breakdowns
 
 
-def _breakdowns(state: _Run, plan: Plan, table: str, scan: RowScan | None, failed: str) -> list[Breakdown]:
+def _breakdowns(state: _Run, plan: Plan, table: str, scan: RowScan | None, error_ids: set[str]) -> list[Breakdown]:
     result = []
     for role, column in ((r, c) for t, r, c in plan.breakdowns if t == table):
-        _, rows = state.query(sql_backend.breakdown_sql(table, column, scan, failed), label=f"breakdown of {table} by {column}")
+        rows = state.fetch(sql_backend.breakdown_step(table, column, scan, error_ids))
         groups = tuple({"value": value, "rows": rows_, "violating_rows": bad,
                         "compliance": (rows_ - bad) / rows_ if rows_ else None} for value, rows_, bad in rows)
         result.append(Breakdown(table, column, role, groups))

@@ -1,5 +1,6 @@
 """`specc compile --target sql` prints exactly what `specc check` runs: the load of each table
-(exact casts, `.type` flags), each grouping, the row scan, the whole-table aggregates.
+(exact casts, `.type` flags), each grouping, the row scan, the whole-table aggregates, the
+table's compliance and its breakdowns.
 
 A golden file pins one spec's statements; every shipped example whose delivery is CSV shows
 that each statement the run creates appears, character for character, in the compiled output.
@@ -60,15 +61,23 @@ def test_every_statement_the_run_creates_is_compiled(spec_path, delivery):
     steps = {part.split("\n", 1)[0]: part for part in compiled.split("\n\n")}
     created = [s for s in state.statements_run if s.startswith("-- ")]
     assert created, "the run created no step"
+    assert any(s.startswith("-- compliance of ") for s in created), "compliance is a step"
+    narrower = set()  # tables whose scan ran with fewer checks than planned
     for statement in created:
         header = statement.split("\n", 1)[0]
         if statement + ";" in compiled:
+            continue
+        if header.startswith(("-- compliance of ", "-- breakdown of ")):
+            # they read the scan's flags, which are fewer when the scan was narrowed
+            table = header.removeprefix("-- compliance of ").removeprefix("-- breakdown of ").split(" ")[0]
+            assert table in narrower and header in steps, header
             continue
         # a grouping that found no failing group is left out of the table's scan at run time
         assert header.startswith("-- one scan of "), header
         table = header.removeprefix("-- one scan of ").split(" ")[0]
         planned = next(h for h in steps if h.startswith(f"-- one scan of {table} for: "))
         assert set(header.split(": ", 1)[1].split(", ")) < set(planned.split(": ", 1)[1].split(", "))
+        narrower.add(table)
     # every `.type` check the run made is a flag the compiled load computes
     for check in (c for c in result.checks if c.id.endswith(".type")):
         table, column = check.id.split(".")[:2]

@@ -391,6 +391,17 @@ def raw_sample_sql(check: RawSqlCheck, limit: int) -> str:
 # ---- what a table's rows broke: breakdowns and quarantine ---------------------------------------
 
 
+def compliance_step(table: str, scan: RowScan, error_ids: set[str]) -> Step:
+    """How many of the table's rows failed an `error` check, counted in the scan's table."""
+    return Step(f"compliance of {table}", f"SELECT {count_where(failed_sql(scan, error_ids))} FROM {identifier(scan.name)}")
+
+
+def breakdown_step(table: str, column: str, scan: RowScan | None, error_ids: set[str]) -> Step:
+    """The compliance of each value of `column` (an annotator, a vendor…)."""
+    failed = failed_sql(scan, error_ids) if scan is not None else "FALSE"
+    return Step(f"breakdown of {table} by {column}", breakdown_sql(table, column, scan, failed))
+
+
 def breakdown_sql(table: str, column: str, scan: RowScan | None, failed: str) -> str:
     """Per value of `column`: its rows, and the rows that failed an `error` check, counted in
     the scan's table of flagged rows, which carries the column."""
@@ -428,6 +439,13 @@ def table_steps(table_plan: TablePlan) -> list[Step]:
     return steps
 
 
+def scoring_steps(table_plan: TablePlan, breakdowns, error_ids: set[str]) -> list[Step]:
+    """After the checks: the table's compliance, then its breakdowns (`Plan.breakdowns`)."""
+    table, scan = table_plan.table, table_plan.scan
+    return [compliance_step(table, scan, error_ids)] + [
+        breakdown_step(table, column, scan, error_ids) for name, _, column in breakdowns if name == table]
+
+
 class SqlBackend(Backend):
     """Prints the statements `specc check` runs, each headed by the checks it evaluates; in
     another engine's dialect with `dialect` (specc.dialects)."""
@@ -457,21 +475,24 @@ class SqlBackend(Backend):
                  "Parquet or JSON file's typed columns are cast only where a value can fail. A rule "
                  "joined to a table whose join keys are not declared unique is judged row by row in a "
                  "step of its own; a grouping that finds no failing group is left out of its table's "
-                 "scan, and samples are fetched from the scan's rows."]
+                 "scan, and samples are fetched from the scan's rows. Each table's checks are followed "
+                 "by its compliance and breakdowns, read from the scan's table of flagged rows."]
         if self.dialect == "duckdb":
             parts += [f"-- load {name}\n{sql};" for name, (sql, _) in loads.items()]
         else:  # files are read and cast by specc's DuckDB reader, then written into the engine
             parts += [f"-- load {name}: read and cast by specc's DuckDB reader (`--dialect duckdb` shows it), "
                       "then copied into the engine" for name in loads]
+        error_ids = {check.id for check in plan.checks if check.severity == "error"}
         for table_plan in executed.tables:
+            steps = table_steps(table_plan) + scoring_steps(table_plan, plan.breakdowns, error_ids)
             if self.dialect == "duckdb":
-                parts.extend(step.text + ";" for step in table_steps(table_plan))
+                parts.extend(step.text + ";" for step in steps)
             else:
-                parts.extend(written_text(step.label, step.body, self.dialect) for step in table_steps(table_plan))
+                parts.extend(written_text(step.label, step.body, self.dialect) for step in steps)
         for metric in plan.metrics:
             parts.append(f"-- metric {metric.id}: {metric.metric} {' '.join(metric.options)} on {metric.table} "
                          f"(computed from counts by specc.metrics)".replace("\n", " "))
         return {f"{checked.name}.sql": "\n\n".join(parts) + "\n"}
 
 
-__all__ = ["ExecutionPlan", "Step", "SqlBackend", "table_steps", "RowCheck"]
+__all__ = ["ExecutionPlan", "Step", "SqlBackend", "table_steps", "scoring_steps", "RowCheck"]

@@ -1,4 +1,4 @@
--- specc support_intents: the statements `specc check` runs on DuckDB, for a delivery of CSV files named after the tables. Each table is loaded into a temporary table of its name, with a __specc_row column numbering its source rows and exact casts (a __specc_type__COLUMN column keeps a value that does not cast, for `.type`); a Parquet or JSON file's typed columns are cast only where a value can fail. A rule joined to a table whose join keys are not declared unique is judged row by row in a step of its own; a grouping that finds no failing group is left out of its table's scan, and samples are fetched from the scan's rows.
+-- specc support_intents: the statements `specc check` runs on DuckDB, for a delivery of CSV files named after the tables. Each table is loaded into a temporary table of its name, with a __specc_row column numbering its source rows and exact casts (a __specc_type__COLUMN column keeps a value that does not cast, for `.type`); a Parquet or JSON file's typed columns are cast only where a value can fail. A rule joined to a table whose join keys are not declared unique is judged row by row in a step of its own; a grouping that finds no failing group is left out of its table's scan, and samples are fetched from the scan's rows. Each table's checks are followed by its compliance and breakdowns, read from the scan's table of flagged rows.
 
 -- load tickets
 CREATE TEMP TABLE "tickets" AS
@@ -24,6 +24,9 @@ CREATE TEMP TABLE "__specc_rows_tickets" AS
 SELECT * FROM (
   SELECT "tickets"."__specc_row" AS "__specc_row", coalesce(("tickets"."ticket_id" IS NULL), FALSE) AS "r0", coalesce((NOT regexp_full_match("tickets"."ticket_id", 'T-[0-9]{4}')), FALSE) AS "r1", coalesce(("tickets"."channel" IS NULL), FALSE) AS "r2", coalesce(("tickets"."channel" NOT IN ('email', 'chat', 'phone')), FALSE) AS "r3", coalesce(("tickets"."language" IS NULL), FALSE) AS "r4", coalesce((NOT regexp_full_match("tickets"."language", '[a-z]{2}')), FALSE) AS "r5", coalesce(("tickets"."subject" IS NULL), FALSE) AS "r6", coalesce((length("tickets"."subject") < 1 OR length("tickets"."subject") > 120), FALSE) AS "r7", coalesce(("tickets"."body" IS NULL), FALSE) AS "r8", coalesce((length("tickets"."body") < 1 OR length("tickets"."body") > 5000), FALSE) AS "r9", coalesce(("tickets"."__specc_type__created_at" IS NOT NULL), FALSE) AS "r10", coalesce(("tickets"."created_at" IS NULL), FALSE) AS "r11", ("__m0"."__hit" IS NOT NULL) AS "g0" FROM "tickets" LEFT JOIN (SELECT "ticket_id", TRUE AS "__hit" FROM "__specc_groups_1" WHERE NOT "__summary" AND "v0") AS "__m0" ON "tickets"."ticket_id" IS NOT DISTINCT FROM "__m0"."ticket_id"
 ) AS "__flagged" WHERE "r0" OR "r1" OR "r2" OR "r3" OR "r4" OR "r5" OR "r6" OR "r7" OR "r8" OR "r9" OR "r10" OR "r11" OR "g0";
+
+-- compliance of tickets
+SELECT coalesce(sum(CASE WHEN ("r0" OR "r1" OR "r2" OR "r3" OR "r4" OR "r5" OR "r6" OR "r7" OR "r8" OR "r9" OR "r10" OR "r11" OR "g0") THEN 1 ELSE 0 END), 0) FROM "__specc_rows_tickets";
 
 -- one aggregation of annotations per (annotation_id) for: annotations.annotation_id.unique
 CREATE TEMP TABLE "__specc_groups_2" AS
@@ -85,5 +88,14 @@ SELECT
   CAST(coalesce(NOT (((CAST(count(*) FILTER (WHERE ("annotations"."confidence" < 0.5)) AS DOUBLE) / nullif(count(*), 0)) <= 0.05)), FALSE) AS INTEGER) AS "v0",
   (CAST(count(*) FILTER (WHERE ("annotations"."confidence" < 0.5)) AS DOUBLE) / nullif(count(*), 0)) AS "m0_0"
 FROM "annotations";
+
+-- compliance of annotations
+SELECT coalesce(sum(CASE WHEN ("r0" OR "r1" OR "r2" OR "r3" OR "r4" OR "r5" OR "r6" OR "r7" OR "r8" OR "r9" OR "r10" OR "r11" OR "r12" OR "r13" OR "r14" OR "r15" OR "r16" OR "r17" OR "r18" OR "g0" OR "g1" OR "g2") THEN 1 ELSE 0 END), 0) FROM "__specc_rows_annotations";
+
+-- breakdown of annotations by annotator
+SELECT CAST("__all"."value" AS VARCHAR) AS value, "__all"."rows", coalesce("__failing"."rows", 0) AS violating FROM (SELECT "annotator" AS "value", count(*) AS "rows" FROM "annotations" GROUP BY "annotator") AS "__all" LEFT JOIN (SELECT "b0" AS "value", count(*) AS "rows" FROM "__specc_rows_annotations" WHERE ("r0" OR "r1" OR "r2" OR "r3" OR "r4" OR "r5" OR "r6" OR "r7" OR "r8" OR "r9" OR "r10" OR "r11" OR "r12" OR "r13" OR "r14" OR "r15" OR "r16" OR "r17" OR "r18" OR "g0" OR "g1" OR "g2") GROUP BY "b0") AS "__failing" ON "__all"."value" IS NOT DISTINCT FROM "__failing"."value" ORDER BY 1 NULLS FIRST;
+
+-- breakdown of annotations by vendor
+SELECT CAST("__all"."value" AS VARCHAR) AS value, "__all"."rows", coalesce("__failing"."rows", 0) AS violating FROM (SELECT "vendor" AS "value", count(*) AS "rows" FROM "annotations" GROUP BY "vendor") AS "__all" LEFT JOIN (SELECT "b1" AS "value", count(*) AS "rows" FROM "__specc_rows_annotations" WHERE ("r0" OR "r1" OR "r2" OR "r3" OR "r4" OR "r5" OR "r6" OR "r7" OR "r8" OR "r9" OR "r10" OR "r11" OR "r12" OR "r13" OR "r14" OR "r15" OR "r16" OR "r17" OR "r18" OR "g0" OR "g1" OR "g2") GROUP BY "b1") AS "__failing" ON "__all"."value" IS NOT DISTINCT FROM "__failing"."value" ORDER BY 1 NULLS FIRST;
 
 -- metric intent_alpha: alpha nominal on annotations (computed from counts by specc.metrics)
