@@ -1,4 +1,4 @@
-"""Benchmark: how long `specc lint` takes to parse and resolve a spec with 1,000 rules.
+"""Benchmark: how long `specc lint` and `specc compile` take on a spec with 1,000 rules.
 
     python bench/lint_rules.py                 # 1,000 rules, best of 5
     python bench/lint_rules.py --rules 5000 --repeat 3
@@ -9,8 +9,10 @@ spec writer uses — row rules (comparisons, arithmetic, durations, `in` lists a
 `matches`, `between`, functions, null tests), group rules (`count distinct … per`, `sum`/`avg`
 `… per`), table rules (`share of`, `share where`, `count`), `unique`, raw SQL, joined-table
 rules, tolerances and graded bounds — and times `specc.resolve.resolve_file` on it (the
-whole of `specc lint` but the printing). Reports the best of N runs, since a laptop's
-background work only ever adds time.
+whole of `specc lint` but the printing), then the same resolution followed by compiling to
+SQL (`--target sql`) and to JSON Schemas (`--target jsonschema`) — the whole of `specc compile`
+but the printing and the resolved-spec cache, which this bypasses. Reports the best of N runs,
+since a laptop's background work only ever adds time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from specc.backends import get_backend  # noqa: E402
 from specc.resolve import resolve_file  # noqa: E402
 
 HEADER = '''spec bench_rules "Lint benchmark"
@@ -171,15 +174,26 @@ def main() -> None:
         errors = [d for d in diagnostics if d.is_error]
         if errors:
             sys.exit("the generated spec does not lint:\n" + "\n".join(f"{d.span}: {d.message}" for d in errors[:10]))
-        timings = []
+        timings, compile_timings = [], {"sql": [], "jsonschema": []}
         for _ in range(args.repeat):
             start = time.perf_counter()
             resolve_file(path)
             timings.append(time.perf_counter() - start)
+        for target, target_timings in compile_timings.items():
+            for _ in range(args.repeat):
+                start = time.perf_counter()
+                compiled, _, _ = resolve_file(path)
+                artifacts = get_backend(target).write(compiled, Path(scratch) / target)
+                target_timings.append(time.perf_counter() - start)
+            if not artifacts:
+                sys.exit(f"compile --target {target} wrote nothing")
     rule_count = sum(len(block.rules) for block in checked.rule_blocks)
     print(f"spec: {rule_count} rules, {len(text.splitlines())} lines, {len(text) / 1024:.0f} KiB")
     print(f"resolve_file (parse + resolve): best of {args.repeat}: {min(timings) * 1000:.1f} ms "
           f"({min(timings) / rule_count * 1e6:.0f} µs per rule); median {sorted(timings)[len(timings) // 2] * 1000:.1f} ms")
+    for target, target_timings in compile_timings.items():
+        print(f"resolve_file + compile --target {target}: best of {args.repeat}: {min(target_timings) * 1000:.1f} ms; "
+              f"median {sorted(target_timings)[len(target_timings) // 2] * 1000:.1f} ms")
 
 
 if __name__ == "__main__":
