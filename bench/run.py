@@ -149,21 +149,24 @@ def _module(name: str):
 
 
 def print_table(rows, args) -> None:
-    print(f"\n`python bench/run.py --sizes {args.sizes} --rounds {args.rounds}`: median wall and CPU time of "
-          f"{args.rounds} alternated round(s), largest peak RSS\n")
-    print("| size | route | wall | CPU | peak RSS | wall / hand-written | peak / hand-written |")
-    print("|---|---|--:|--:|--:|--:|--:|")
+    command = " ".join(["python", "bench/run.py", *sys.argv[1:]])
+    print(f"\n`{command}`: median wall and CPU time of {args.rounds} alternated round(s), largest peak RSS; "
+          "the --memory-limit row is one run\n")
+    print("| size | route | wall | CPU | peak RSS | wall / hand-written | CPU / hand-written | peak / hand-written |")
+    print("|---|---|--:|--:|--:|--:|--:|--:|")
     for size, measures, limited in rows:
         base = measures["handwritten"]
-        base_wall, base_peak = statistics.median(m.wall for m in base), max(m.peak_mib for m in base)
+        base_wall, base_cpu = statistics.median(m.wall for m in base), statistics.median(m.cpu for m in base)
+        base_peak = max(m.peak_mib for m in base)
         for route, found in measures.items():
             wall, cpu = statistics.median(m.wall for m in found), statistics.median(m.cpu for m in found)
             peak = max(m.peak_mib for m in found)
             print(f"| {size} | {route} | {wall:.2f} s | {cpu:.2f} s | {peak:,.0f} MiB | {wall / base_wall:.2f}× "
-                  f"| {peak / base_peak:.2f}× |")
+                  f"| {cpu / base_cpu:.2f}× | {peak / base_peak:.2f}× |")
         if limited is not None:
             print(f"| {size} | specc --memory-limit {args.memory_limit} | {limited.wall:.2f} s | {limited.cpu:.2f} s "
-                  f"| {limited.peak_mib:,.0f} MiB | {limited.wall / base_wall:.2f}× | {limited.peak_mib / base_peak:.2f}× |")
+                  f"| {limited.peak_mib:,.0f} MiB | {limited.wall / base_wall:.2f}× | {limited.cpu / base_cpu:.2f}× "
+                  f"| {limited.peak_mib / base_peak:.2f}× |")
     print(flush=True)
 
 
