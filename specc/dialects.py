@@ -109,6 +109,8 @@ def _postgres_node(node: exp.Expression, counter) -> exp.Expression:
         return _transformed(node, counter)
     if isinstance(node, exp.Select):
         _expand_all(node)
+    if isinstance(node, exp.SetOperation):  # `a UNION ALL b ORDER BY ALL`: the order is the union's
+        _order_by_position(node, len(node.selects))
     return node
 
 
@@ -147,11 +149,15 @@ def _expand_all(select: exp.Select) -> None:
     if group is not None and group.args.get("all"):
         keys = [e.unalias().copy() for e in select.expressions if not e.find(exp.AggFunc)]
         select.set("group", exp.Group(expressions=keys))
-    order = select.args.get("order")
+    _order_by_position(select, len(select.expressions))
+
+
+def _order_by_position(query: exp.Query, width: int) -> None:
+    """`ORDER BY ALL` as the positions of the query's `width` columns, in order."""
+    order = query.args.get("order")
     if order is not None and len(order.expressions) == 1 and isinstance(order.expressions[0].this, exp.Var) \
             and order.expressions[0].this.name.upper() == "ALL":
-        select.set("order", exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(i + 1))
-                                                   for i in range(len(select.expressions))]))
+        query.set("order", exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(i + 1)) for i in range(width)]))
 
 
 def _portable_node(node: exp.Expression, dialect: str) -> exp.Expression:

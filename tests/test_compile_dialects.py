@@ -49,6 +49,14 @@ def test_what_a_dialect_cannot_express_is_marked_not_fatal():
     assert "-- specc: bigquery cannot express this as written: ARRAY_SORT is only supported on an ARRAY_AGG" in text
 
 
+def test_group_by_all_and_order_by_all_are_spelt_out_for_postgres():
+    # PostgreSQL has neither; sqlglot passes both through. A union's order is the union's own.
+    assert write("SELECT a, count(*) FROM t GROUP BY ALL ORDER BY ALL", "postgres").sql == \
+        "SELECT a, COUNT(*) FROM t GROUP BY a ORDER BY 1, 2"
+    assert write("SELECT a, b FROM t UNION ALL SELECT c, d FROM u ORDER BY ALL", "postgres").sql == \
+        "SELECT a, b FROM t UNION ALL SELECT c, d FROM u ORDER BY 1, 2"
+
+
 def test_an_unknown_dialect_or_a_dialect_for_another_target_is_a_usage_error():
     spec = str(SPECS[0])
     result = CliRunner().invoke(cli, ["compile", "--target", "sql", "--dialect", "oracle", spec])

@@ -82,3 +82,16 @@ def test_a_list_of_records_arrives_as_an_array_of_composite_types(engine):
                            "FROM records ORDER BY k").fetchall()
     assert found == expected
     assert found[0][2] == ["ann", None] and found[1][1:] == ([], [])
+
+
+STATEMENTS = [
+    "SELECT x, count(*) AS n FROM (VALUES ('b'), ('a'), ('b')) AS t(x) GROUP BY ALL ORDER BY ALL",
+    # a set operation's ORDER BY ALL belongs to the union, not to its last SELECT
+    "SELECT 2 AS k, 'b' AS v UNION ALL SELECT 1, 'z' UNION ALL SELECT 1, 'a' ORDER BY ALL",
+]
+
+
+@pytest.mark.parametrize("statement", STATEMENTS)
+def test_group_by_all_and_order_by_all_give_the_same_rows(engine, statement):
+    on_duckdb = duckdb.connect().execute(statement).fetchall()
+    assert [tuple(row) for row in engine.execute(statement).fetchall()] == on_duckdb
