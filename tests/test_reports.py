@@ -6,6 +6,7 @@ deliberate change; read the diff before committing it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -262,6 +263,21 @@ def test_golden(case: str, fmt: str):
         path.write_bytes(rendered.encode("utf-8"))
     assert path.exists(), f"no golden file {path}; run with SPECC_UPDATE_GOLDEN=1"
     assert rendered == path.read_bytes().decode("utf-8")
+
+
+def test_how_latest_by_resolved_resubmissions_is_shown_under_the_table():
+    resolved = InputResult("answers", "data/answers.csv", "csv", 1233, sha("answers"), current_rows=1194, tied_rows=6)
+    plain = InputResult("gold", "data/gold.csv", "csv", 200, sha("gold"))
+    result = dataclasses.replace(passed_result(), inputs=(resolved, plain))
+    text = render(result, "text").splitlines()
+    at = text.index("inputs  answers  1,233 rows  data/answers.csv (csv)")
+    assert text[at + 1] == "                 latest by: 1,194 current, 33 superseded, 6 tied for the latest (none taken)"
+    assert text[at + 2] == "        gold       200 rows  data/gold.csv (csv)"
+    html = render(result, "html")
+    assert "<th>latest by</th>" in html and "<td>1,194 current, 33 superseded, 6 tied for the latest (none taken)</td>" in html
+    assert common.resubmissions(plain) == ""
+    untied = dataclasses.replace(resolved, tied_rows=0)
+    assert common.resubmissions(untied) == "1,194 current, 39 superseded"
 
 
 @pytest.mark.parametrize("fmt", sorted(FORMATS))

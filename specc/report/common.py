@@ -100,6 +100,17 @@ def plural(amount: int, noun: str) -> str:
     return f"{amount:,} {noun}" if amount == 1 else f"{amount:,} {noun}s"
 
 
+def resubmissions(table_input) -> str:
+    """How `latest by` resolved a table's resubmissions ("" for a table that resolves none):
+    the rows that are their key's answer, the earlier ones, and those tied for the latest."""
+    if table_input.current_rows is None:
+        return ""
+    text = f"{table_input.current_rows:,} current, {table_input.superseded_rows:,} superseded"
+    if table_input.tied_rows:
+        text += f", {table_input.tied_rows:,} tied for the latest (none taken)"
+    return text
+
+
 # checks --------------------------------------------------------------------------------
 
 _UNIT_NOUNS = {"group": "group", "metric": "unit", "table": "table"}

@@ -169,7 +169,12 @@ def _header(result: RunResult) -> str:
         return "\n".join(lines)
     rows = [[e(i.table), _num(common.count(i.rows)), e(i.format), f"<code>{e(i.path)}</code>",
              f'<code class="hash">{e(_digest(i.sha256))}</code>'] for i in result.inputs]
-    lines.append(_table(["table", _num("rows"), "format", "path", "sha256"], rows))
+    header = ["table", _num("rows"), "format", "path", "sha256"]
+    if any(i.current_rows is not None for i in result.inputs):  # `latest by`: what it kept
+        header.insert(2, "latest by")
+        for row, table_input in zip(rows, result.inputs):
+            row.insert(2, e(common.resubmissions(table_input)))
+    lines.append(_table(header, rows))
     return "\n".join(lines)
 
 
