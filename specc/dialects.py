@@ -49,6 +49,10 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
     tree = tree.transform(lambda node: _portable_node(node, dialect), copy=True)
     if dialect == "postgres":
         tree = _bottom_up(tree, _postgres_node)
+    if dialect == "spark":
+        from .spark_sql import spark_node
+
+        tree = tree.transform(spark_node, copy=False)
     return tree
 
 

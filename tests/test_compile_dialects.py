@@ -57,6 +57,16 @@ def test_group_by_all_and_order_by_all_are_spelt_out_for_postgres():
         "SELECT a, b FROM t UNION ALL SELECT c, d FROM u ORDER BY 1, 2"
 
 
+def test_spark_text_is_what_the_spark_engine_runs():
+    # specc.spark_sql's rewrites are part of the dialect, not of the engine alone: a reference
+    # check's IN is a hashed EXISTS, and DuckDB's MATERIALIZED hint is gone
+    text = _compile(ROOT / "specs/vendor_audit/vendor_audit.aspec", "spark")
+    assert "EXISTS(SELECT 1 FROM `items` AS `__member` WHERE NOT `__member`.`item_id` IS NULL AND " \
+           "`__member`.`item_id` = `annotations`.`item_id`)" in text
+    assert "MATERIALIZED" not in text
+    assert "MATERIALIZED" in _compile(ROOT / "specs/vendor_audit/vendor_audit.aspec", "duckdb")
+
+
 def test_an_unknown_dialect_or_a_dialect_for_another_target_is_a_usage_error():
     spec = str(SPECS[0])
     result = CliRunner().invoke(cli, ["compile", "--target", "sql", "--dialect", "oracle", spec])
