@@ -16,6 +16,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel, ParseError, UnsupportedError
 
+from .spark_sql import spark_node
+
 DIALECTS = ("duckdb", "spark", "postgres", "trino", "bigquery", "snowflake")
 
 
@@ -50,8 +52,6 @@ def portable(tree: exp.Expression, dialect: str) -> exp.Expression:
     if dialect == "postgres":
         tree = _bottom_up(tree, _postgres_node)
     if dialect == "spark":
-        from .spark_sql import spark_node
-
         tree = tree.transform(spark_node, copy=False)
     return tree
 

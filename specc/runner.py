@@ -609,7 +609,7 @@ def _run_metrics(state: _Run, metrics: tuple[MetricCheck, ...]) -> list[CheckRes
 
 
 def _score_rows(state: _Run, plan: Plan, results: list[CheckResult]):
-    error_ids = {c.id for c in plan.checks if c.severity == "error"}
+    error_ids = plan.error_ids
     compliance, breakdowns = [], []
     for table, bound in state.bound.items():
         scan = state.scans.get(table)

@@ -397,26 +397,21 @@ def compliance_step(table: str, scan: RowScan, error_ids: set[str]) -> Step:
 
 
 def breakdown_step(table: str, column: str, scan: RowScan | None, error_ids: set[str]) -> Step:
-    """The compliance of each value of `column` (an annotator, a vendor…)."""
-    failed = failed_sql(scan, error_ids) if scan is not None else "FALSE"
-    return Step(f"breakdown of {table} by {column}", breakdown_sql(table, column, scan, failed))
-
-
-def breakdown_sql(table: str, column: str, scan: RowScan | None, failed: str) -> str:
-    """Per value of `column`: its rows, and the rows that failed an `error` check, counted in
-    the scan's table of flagged rows, which carries the column."""
+    """Per value of `column` (an annotator, a vendor…): its rows, and the rows that failed an
+    `error` check, counted in the scan's table of flagged rows, which carries the column."""
     quoted = identifier(column)
     every = f"SELECT {quoted} AS \"value\", count(*) AS \"rows\" FROM {identifier(table)} GROUP BY {quoted}"
+    label = f"breakdown of {table} by {column}"
     if scan is None:
-        return (f"SELECT CAST(\"value\" AS VARCHAR) AS value, \"rows\", 0 AS violating FROM ({every}) AS \"__all\" "
-                "ORDER BY 1 NULLS FIRST")
+        return Step(label, f"SELECT CAST(\"value\" AS VARCHAR) AS value, \"rows\", 0 AS violating FROM ({every}) "
+                           "AS \"__all\" ORDER BY 1 NULLS FIRST")
     carried = f'"b{scan.carried.index(column)}"'
     failing = (f"SELECT {carried} AS \"value\", count(*) AS \"rows\" FROM {identifier(scan.name)} "
-               f"WHERE {failed} GROUP BY {carried}")
-    return (f"SELECT CAST(\"__all\".\"value\" AS VARCHAR) AS value, \"__all\".\"rows\", "
-            f"coalesce(\"__failing\".\"rows\", 0) AS violating FROM ({every}) AS \"__all\" "
-            f"LEFT JOIN ({failing}) AS \"__failing\" ON \"__all\".\"value\" IS NOT DISTINCT FROM \"__failing\".\"value\" "
-            "ORDER BY 1 NULLS FIRST")
+               f"WHERE {failed_sql(scan, error_ids)} GROUP BY {carried}")
+    return Step(label, f"SELECT CAST(\"__all\".\"value\" AS VARCHAR) AS value, \"__all\".\"rows\", "
+                       f"coalesce(\"__failing\".\"rows\", 0) AS violating FROM ({every}) AS \"__all\" "
+                       f"LEFT JOIN ({failing}) AS \"__failing\" ON \"__all\".\"value\" IS NOT DISTINCT FROM \"__failing\".\"value\" "
+                       "ORDER BY 1 NULLS FIRST")
 
 
 def violations_list_sql(scan: RowScan, qualifier: str = "") -> str:
@@ -482,9 +477,8 @@ class SqlBackend(Backend):
         else:  # files are read and cast by specc's DuckDB reader, then written into the engine
             parts += [f"-- load {name}: read and cast by specc's DuckDB reader (`--dialect duckdb` shows it), "
                       "then copied into the engine" for name in loads]
-        error_ids = {check.id for check in plan.checks if check.severity == "error"}
         for table_plan in executed.tables:
-            steps = table_steps(table_plan) + scoring_steps(table_plan, plan.breakdowns, error_ids)
+            steps = table_steps(table_plan) + scoring_steps(table_plan, plan.breakdowns, plan.error_ids)
             if self.dialect == "duckdb":
                 parts.extend(step.text + ";" for step in steps)
             else:

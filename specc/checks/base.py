@@ -228,3 +228,8 @@ class Plan:
 
     def relations(self) -> list[Relation]:
         return list(dict.fromkeys(c.relation for c in self.checks))
+
+    @property
+    def error_ids(self) -> set[str]:
+        """The checks whose failure fails a row: compliance, breakdowns and quarantine count these."""
+        return {check.id for check in self.checks if check.severity == "error"}

@@ -505,6 +505,9 @@ def table_cell(value) -> str:
     return clean(shorten(str(value), 30))
 
 
+COLUMN_GAP = "  "  # between the columns `align` lays out
+
+
 def align(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
     """Rows of cells padded to columns two spaces apart; numeric columns right-aligned."""
     if not rows:
@@ -513,7 +516,7 @@ def align(rows: list[list[str]], right: set[int] = frozenset()) -> list[str]:
     lines = []
     for row in rows:
         cells = [cell.rjust(w) if i in right else cell.ljust(w) for i, (cell, w) in enumerate(zip(row, widths))]
-        lines.append("  ".join(cells).rstrip())
+        lines.append(COLUMN_GAP.join(cells).rstrip())
     return lines
 
 

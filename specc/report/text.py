@@ -65,7 +65,7 @@ def _header(result: RunResult, paint: _Painter) -> list[str]:
     lines.append(f"spec    {common.clean(spec.path)} (sha256 {common.clean(digest)}…)")
     rows = [[common.clean(i.table), common.plural(i.rows, "row"), f"{common.clean(i.path)} ({common.clean(i.format)})"]
             for i in result.inputs]
-    width = max((len(row[0]) for row in rows), default=0) + 2
+    width = max((len(row[0]) for row in rows), default=0) + len(common.COLUMN_GAP)  # where the rows column starts
     for n, (table_input, line) in enumerate(zip(result.inputs, common.align(rows, right={1}))):
         lines.append(("inputs  " if n == 0 else " " * 8) + line)
         if resolved := common.resubmissions(table_input):  # under the row count: what `latest by` kept
